@@ -1,0 +1,176 @@
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+
+/** Every setting Ribat reads, validated once and frozen. See docs/CONFIGURATION.md. */
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | null;
+  readonly secret: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly smtpUrl: string | null;
+  readonly mailFrom: string;
+  readonly mfaRequiredForStaff: boolean;
+  readonly sessionTtlHours: number;
+  readonly sessionIdleMinutes: number;
+  readonly timezone: string;
+  readonly siteName: string;
+  readonly securityContact: string;
+  readonly trustProxy: boolean;
+  readonly jobsEnabled: boolean;
+  readonly jobsPollMs: number;
+  readonly bodyLimitBytes: number;
+  readonly loginRateLimitPerMinute: number;
+  readonly formRateLimitPerMinute: number;
+}
+
+/** A list of problems found in the environment; all of them are reported together. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+interface Reader {
+  str(name: string, fallback: string): string;
+  optional(name: string): string | null;
+  int(name: string, fallback: number, min: number, max: number): number;
+  bool(name: string, fallback: boolean): boolean;
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T;
+  url(name: string, fallback: string | null, protocols: readonly string[]): string | null;
+  problems: string[];
+}
+
+function reader(env: Env): Reader {
+  const problems: string[] = [];
+  const raw = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  return {
+    problems,
+    str: (name, fallback) => raw(name) ?? fallback,
+    optional: (name) => raw(name) ?? null,
+    int(name, fallback, min, max) {
+      const v = raw(name);
+      if (v === undefined) return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        problems.push(`${name}: expected an integer between ${min} and ${max}, got "${v}"`);
+        return fallback;
+      }
+      return n;
+    },
+    bool(name, fallback) {
+      const v = raw(name)?.toLowerCase();
+      if (v === undefined) return fallback;
+      if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+      if (['0', 'false', 'no', 'off'].includes(v)) return false;
+      problems.push(`${name}: expected true or false, got "${v}"`);
+      return fallback;
+    },
+    oneOf(name, fallback, allowed) {
+      const v = raw(name);
+      if (v === undefined) return fallback;
+      if (!(allowed as readonly string[]).includes(v)) {
+        problems.push(`${name}: expected one of ${allowed.join(', ')}, got "${v}"`);
+        return fallback;
+      }
+      return v as (typeof allowed)[number];
+    },
+    url(name, fallback, protocols) {
+      const v = raw(name) ?? fallback;
+      if (v === null) return null;
+      try {
+        const u = new URL(v);
+        if (!protocols.includes(u.protocol)) {
+          problems.push(`${name}: expected a ${protocols.join(' or ')} URL, got "${u.protocol}"`);
+        }
+        return v;
+      } catch {
+        problems.push(`${name}: not a valid URL`);
+        return fallback;
+      }
+    },
+  };
+}
+
+function isValidTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads the secret from RIBAT_SECRET, or from `<dataDir>/secret.key`, creating it on first start so that
+ * no installation shares a default secret.
+ */
+function resolveSecret(r: Reader, dataDir: string, createIfMissing: boolean): string {
+  const fromEnv = r.optional('RIBAT_SECRET');
+  if (fromEnv !== null) {
+    if (fromEnv.length < 32) r.problems.push('RIBAT_SECRET: must be at least 32 characters');
+    return fromEnv;
+  }
+  const file = path.join(dataDir, 'secret.key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  if (createIfMissing) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  return secret;
+}
+
+export interface LoadConfigOptions {
+  /** Write `<dataDir>/secret.key` when no secret exists (true for the server and CLI, false in tests). */
+  createSecret?: boolean;
+}
+
+/** Parses the environment into a frozen Config, or throws a ConfigError listing every problem at once. */
+export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
+  const r = reader(env);
+  const port = r.int('RIBAT_PORT', 8080, 0, 65535);
+  const dataDir = path.resolve(r.str('RIBAT_DATA_DIR', './data'));
+  const databaseUrl = r.url('DATABASE_URL', null, ['postgres:', 'postgresql:']);
+  const publicUrl = (r.url('RIBAT_PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']) ?? '').replace(/\/+$/, '');
+  const timezone = r.str('RIBAT_TIMEZONE', 'Africa/Casablanca');
+  if (!isValidTimezone(timezone)) r.problems.push(`RIBAT_TIMEZONE: unknown time zone "${timezone}"`);
+  const mailFrom = r.str('RIBAT_MAIL_FROM', 'ribat@localhost');
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom) && !/<[^\s@<>]+@[^\s@<>]+>$/.test(mailFrom)) {
+    r.problems.push(`RIBAT_MAIL_FROM: not an e-mail address: "${mailFrom}"`);
+  }
+  const config: Config = {
+    host: r.str('RIBAT_HOST', 'localhost'),
+    port,
+    publicUrl,
+    dataDir,
+    databaseUrl,
+    secret: resolveSecret(r, dataDir, options.createSecret ?? true),
+    logLevel: r.oneOf('RIBAT_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    smtpUrl: r.url('RIBAT_SMTP_URL', null, ['smtp:', 'smtps:']),
+    mailFrom,
+    mfaRequiredForStaff: r.bool('RIBAT_MFA_REQUIRED_FOR_STAFF', true),
+    sessionTtlHours: r.int('RIBAT_SESSION_TTL_HOURS', 12, 1, 24 * 30),
+    sessionIdleMinutes: r.int('RIBAT_SESSION_IDLE_MINUTES', 120, 5, 24 * 60),
+    timezone,
+    siteName: r.str('RIBAT_SITE_NAME', 'Ribat'),
+    securityContact: r.str('RIBAT_SECURITY_CONTACT', 'mailto:security@localhost'),
+    trustProxy: r.bool('RIBAT_TRUST_PROXY', false),
+    jobsEnabled: r.bool('RIBAT_JOBS_ENABLED', true),
+    jobsPollMs: r.int('RIBAT_JOBS_POLL_MS', 1000, 50, 60_000),
+    bodyLimitBytes: r.int('RIBAT_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    loginRateLimitPerMinute: r.int('RIBAT_LOGIN_RATE_LIMIT', 10, 1, 10_000),
+    formRateLimitPerMinute: r.int('RIBAT_FORM_RATE_LIMIT', 30, 1, 10_000),
+  };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return Object.freeze(config);
+}

@@ -1,0 +1,21 @@
+import { Migrator, type Migration, type MigrationProvider, type Kysely, type MigrationResultSet } from 'kysely';
+import * as m0001 from '#src/db/migrations/0001-foundation';
+
+/** The static, ordered list of migrations: nothing is discovered from the file system at run time. */
+const migrations: Record<string, Migration> = {
+  '0001-foundation': m0001,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Applies every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider, migrationTableName: 'ribat_migration', migrationLockTableName: 'ribat_migration_lock' });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    const cause = result.error instanceof Error ? result.error.message : String(result.error);
+    throw new Error(`Migration ${failed?.migrationName ?? '?'} failed: ${cause}`);
+  }
+  return result;
+}

@@ -1,0 +1,17 @@
+import type { TSchema } from '@sinclair/typebox';
+import type { JobDefinition } from '#src/core/jobs/queue';
+import type { Config } from '#src/config/config';
+import type { DatabaseHandle } from '#src/db/database';
+import type { Logger } from '#src/core/logger';
+import type { Clock } from '#src/core/time';
+
+/** What job handlers receive. */
+export interface JobDeps {
+  config: Config;
+  database: DatabaseHandle;
+  logger: Logger;
+  clock: Clock;
+}
+
+/** Every job kind, in one list (the runner refuses kinds it does not know). */
+export const jobDefinitions: readonly JobDefinition<TSchema, JobDeps>[] = [];
