@@ -4,6 +4,7 @@ import type { Config } from '#src/config/config';
 import type { DatabaseHandle } from '#src/db/database';
 import type { Logger } from '#src/core/logger';
 import type { Clock } from '#src/core/time';
+import { sendEmailJob } from '#src/modules/notifications/mailer';
 
 /** What job handlers receive. */
 export interface JobDeps {
@@ -14,4 +15,4 @@ export interface JobDeps {
 }
 
 /** Every job kind, in one list (the runner refuses kinds it does not know). */
-export const jobDefinitions: readonly JobDefinition<TSchema, JobDeps>[] = [];
+export const jobDefinitions: readonly JobDefinition<TSchema, JobDeps>[] = [sendEmailJob as unknown as JobDefinition<TSchema, JobDeps>];
