@@ -20,6 +20,14 @@ import { registerOpenApi, registerOpenApiRoutes } from '#src/plugins/openapi';
 import { registerAssets } from '#src/plugins/assets';
 import { systemRoutes } from '#src/modules/system/system.routes';
 import { publicRoutes } from '#src/web/public/public.routes';
+import { usersRoutes } from '#src/modules/identity/users.routes';
+import { auditRoutes } from '#src/modules/audit/audit.routes';
+import { notificationsRoutes } from '#src/modules/notifications/notifications.routes';
+import { consoleRoutes } from '#src/web/console/console.routes';
+import { accountRoutes } from '#src/modules/identity/account.routes';
+import { identityRoutes } from '#src/modules/identity/identity.routes';
+import { constituentsRoutes } from '#src/modules/constituents/constituents.routes';
+import { taxonomiesRoutes } from '#src/modules/taxonomies/taxonomies.routes';
 
 /** What the application is built from; tests build it with an in-memory database and a fixed clock. */
 export interface AppServices {
@@ -38,13 +46,23 @@ export type ModuleRegistration = (app: App, services: AppServices) => void | Pro
  * Every module, in one auditable list. A route registered without an access rule makes the app refuse to
  * start (see the onRoute hook below), so no route can be public by accident.
  */
-const modules: readonly ModuleRegistration[] = [systemRoutes, publicRoutes];
+const modules: readonly ModuleRegistration[] = [systemRoutes, publicRoutes, consoleRoutes, auditRoutes, notificationsRoutes, accountRoutes, usersRoutes, identityRoutes, constituentsRoutes, taxonomiesRoutes];
 
 /** A route as registered, with its access rule: the authorisation suites iterate over this list. */
 export interface RegisteredRoute {
   method: string;
   url: string;
   access: AccessRule;
+  /** The route's declared schemas (params, querystring, body…), read by the bad-input suite to craft payloads. */
+  schema: RouteSchemaInfo | undefined;
+}
+
+/** The parts of a route's schema the generic test suites look at (JSON Schema objects, as TypeBox builds them). */
+export interface RouteSchemaInfo {
+  hide?: boolean;
+  params?: unknown;
+  querystring?: unknown;
+  body?: unknown;
 }
 
 declare module 'fastify' {
@@ -79,7 +97,7 @@ export async function buildApp(services: AppServices): Promise<App> {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      routes.push({ method: String(method), url: route.url, access: route.config?.access as AccessRule });
+      routes.push({ method: String(method), url: route.url, access: route.config?.access as AccessRule, schema: route.schema as RouteSchemaInfo | undefined });
     }
   });
 

@@ -2,13 +2,18 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig, type Config } from '#src/config/config';
 import { readEnvironment } from '#src/config/env';
 import { registerServeCommands } from '#src/cli/serve.command';
+import { registerAuditCommands } from '#src/cli/audit.command';
+import { registerBackupCommand } from '#src/cli/backup.command';
+import { registerUserCommands } from '#src/cli/user.command';
+import { registerTokenCommands } from '#src/cli/token.command';
+import { registerOrgCommands } from '#src/cli/org.command';
 
 /** Output streams of the CLI, replaceable in tests. */
 export interface CliIo {
-  out(line: string): void;
-  err(line: string): void;
+  out: (line: string) => void;
+  err: (line: string) => void;
   /** Reads all of standard input (for secrets passed by pipe). */
-  readStdin(): Promise<string>;
+  readStdin: () => Promise<string>;
   env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -48,6 +53,11 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.out(s.trimEnd()), writeErr: (s) => ctx.io.err(s.trimEnd()) });
   registerServeCommands(program, ctx);
+  registerAuditCommands(program, ctx);
+  registerBackupCommand(program, ctx);
+  registerUserCommands(program, ctx);
+  registerTokenCommands(program, ctx);
+  registerOrgCommands(program, ctx);
   return program;
 }
 

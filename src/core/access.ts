@@ -77,6 +77,8 @@ export const permissions = {
   'vocabularies:manage': { roles: ['admin'], scope: 'write' },
   'audit:read': { roles: ['admin'], scope: 'audit:read' },
   'outbox:read': { roles: ['admin'], scope: 'audit:read' },
+  /** Changing one's own account through the API (tokens, sessions): every role, and a token needs `write`. */
+  'account:write': { roles: allRoles, scope: 'write' },
 } as const satisfies Record<string, { roles: readonly Role[]; scope: TokenScope }>;
 
 export type Permission = keyof typeof permissions;

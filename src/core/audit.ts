@@ -100,70 +100,113 @@ export async function recordAudit(trx: Tx, dialect: Dialect, ctx: RequestContext
   await trx.updateTable('audit_head').set({ last_seq: seq, last_hash: hash }).where('id', '=', 1).execute();
 }
 
-/** One inconsistency found by verifyAuditChain. */
+/**
+ * One inconsistency found by verifyAuditChain:
+ * - modified: the event's content no longer matches its own hash;
+ * - broken_link: the event's `prev_hash` is not the previous event's hash, i.e. the previous event was rewritten
+ *   with a recomputed hash, or this event was replaced;
+ * - deleted: events `seq`…`toSeq` are missing from the sequence;
+ * - inserted: an event that the chain does not account for (out of sequence, or beyond the chain head);
+ * - truncated: the chain head records events after the last one present (the tail was deleted).
+ */
 export interface AuditProblem {
   seq: number;
-  kind: 'modified' | 'deleted' | 'inserted' | 'truncated';
+  kind: 'modified' | 'broken_link' | 'deleted' | 'inserted' | 'truncated';
   detail: string;
+  /** For a `deleted` or `truncated` range: the last missing event. */
+  toSeq?: number;
 }
 
+/** The outcome of a verification: how many events were read and every problem found (empty when intact). */
 export interface AuditVerification {
   checked: number;
   problems: AuditProblem[];
 }
 
 /**
- * Walks the whole chain in order and recomputes every hash. A changed row breaks its own hash; a deleted row
- * leaves a gap in the sequence and breaks the next link; an inserted row breaks a link; a removed tail no
- * longer matches the head.
+ * Walks the whole chain in order and recomputes every hash. A changed row breaks its own hash; a row rewritten
+ * with a recomputed hash breaks the next link (or the head); a deleted row leaves a gap in the sequence; an
+ * inserted row is out of sequence or beyond the head; a removed tail no longer matches the head. Events
+ * appended while the check runs are followed to the head, so a live system does not report false problems.
  */
 export async function verifyAuditChain(db: Db, onProgress?: (checked: number) => void): Promise<AuditVerification> {
   const problems: AuditProblem[] = [];
   let prevHash = GENESIS;
+  /** The last event accepted into the chain (0: none yet). */
   let prevSeq = 0;
+  /** The last event read, accepted or not: the keyset cursor (rows numbered below 1 are read too). */
+  let cursor: number | null = null;
   let checked = 0;
   const batch = 1000;
-  for (;;) {
-    const rows = await db.selectFrom('audit_event').selectAll().where('seq', '>', prevSeq).orderBy('seq').limit(batch).execute();
-    if (rows.length === 0) break;
-    for (const row of rows) {
-      const seq = Number(row.seq);
-      if (seq !== prevSeq + 1) {
-        problems.push({ seq: prevSeq + 1, kind: 'deleted', detail: `events ${prevSeq + 1}–${seq - 1} are missing` });
-      }
-      if (row.prev_hash !== prevHash) {
-        if (seq === prevSeq + 1) {
-          problems.push({ seq, kind: 'inserted', detail: 'link to the previous event is broken' });
+
+  const walk = async (): Promise<void> => {
+    for (;;) {
+      let query = db.selectFrom('audit_event').selectAll().orderBy('seq').limit(batch);
+      if (cursor !== null) query = query.where('seq', '>', cursor);
+      const rows = await query.execute();
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        const seq = Number(row.seq);
+        cursor = seq;
+        checked += 1;
+        if (!Number.isSafeInteger(seq) || seq <= prevSeq) {
+          // Only possible for rows numbered 0 or below: the chain starts at 1.
+          problems.push({ seq, kind: 'inserted', detail: `event ${seq} is outside the chain's numbering (which starts at 1)` });
+          continue;
         }
+        const contiguous = seq === prevSeq + 1;
+        if (!contiguous) {
+          problems.push({ seq: prevSeq + 1, toSeq: seq - 1, kind: 'deleted', detail: seq - 1 === prevSeq + 1 ? `event ${prevSeq + 1} is missing` : `events ${prevSeq + 1}–${seq - 1} are missing` });
+        } else if (row.prev_hash !== prevHash) {
+          // After a gap the link is broken by the deletion itself; report it once, as above.
+          problems.push({
+            seq,
+            kind: 'broken_link',
+            detail: seq === 1 ? 'the first event does not start from the genesis hash' : `event ${seq} does not link to event ${seq - 1}: one of them was rewritten`,
+          });
+        }
+        const expected = chainHash(row.prev_hash, {
+          seq,
+          id: row.id,
+          occurredAt: toDbTime(fromDbTime(row.occurred_at)),
+          actorId: row.actor_id,
+          actorLabel: row.actor_label,
+          ip: row.ip,
+          requestId: row.request_id,
+          action: row.action,
+          entityType: row.entity_type,
+          entityId: row.entity_id,
+          beforeData: row.before_data,
+          afterData: row.after_data,
+        });
+        if (expected !== row.hash) problems.push({ seq, kind: 'modified', detail: `the content of event ${seq} does not match its hash` });
+        prevHash = row.hash;
+        prevSeq = seq;
       }
-      const expected = chainHash(row.prev_hash, {
-        seq,
-        id: row.id,
-        occurredAt: toDbTime(fromDbTime(row.occurred_at)),
-        actorId: row.actor_id,
-        actorLabel: row.actor_label,
-        ip: row.ip,
-        requestId: row.request_id,
-        action: row.action,
-        entityType: row.entity_type,
-        entityId: row.entity_id,
-        beforeData: row.before_data,
-        afterData: row.after_data,
-      });
-      if (expected !== row.hash) problems.push({ seq, kind: 'modified', detail: 'content does not match its hash' });
-      prevHash = row.hash;
-      prevSeq = seq;
-      checked += 1;
+      onProgress?.(checked);
     }
-    onProgress?.(checked);
-  }
-  const head = await db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirst();
-  if (head && (Number(head.last_seq) !== prevSeq || head.last_hash !== prevHash)) {
-    problems.push({
-      seq: Number(head.last_seq),
-      kind: Number(head.last_seq) > prevSeq ? 'truncated' : 'inserted',
-      detail: `chain head says event ${Number(head.last_seq)}, trail ends at ${prevSeq}`,
-    });
+  };
+
+  await walk();
+  for (;;) {
+    const head = await db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirst();
+    if (!head) {
+      problems.push({ seq: prevSeq, kind: 'truncated', detail: 'the chain head record is missing' });
+      break;
+    }
+    const headSeq = Number(head.last_seq);
+    if (headSeq > prevSeq) {
+      // Events committed since the walk ended (rows and head commit together): follow them before judging.
+      const before = checked;
+      await walk();
+      if (checked > before) continue;
+      problems.push({ seq: prevSeq + 1, toSeq: headSeq, kind: 'truncated', detail: `the chain head records event ${headSeq}, the trail ends at ${prevSeq}` });
+    } else if (headSeq < prevSeq) {
+      problems.push({ seq: headSeq + 1, toSeq: prevSeq, kind: 'inserted', detail: `events ${headSeq + 1}–${prevSeq} are beyond the chain head (${headSeq})` });
+    } else if (head.last_hash !== prevHash) {
+      problems.push({ seq: prevSeq, kind: 'broken_link', detail: `event ${prevSeq} does not match the chain head: it was rewritten` });
+    }
+    break;
   }
   return { checked, problems };
 }

@@ -53,7 +53,17 @@ export type FieldMessage =
   | 'organisation_forbidden'
   | 'role_forbidden'
   | 'code_taken'
-  | 'invalid_date';
+  | 'acronym_taken'
+  | 'invalid_date'
+  | 'password_incorrect'
+  | 'password_same'
+  | 'scope_forbidden'
+  | 'date_order'
+  | 'roles_mixed'
+  | 'cannot_disable_self'
+  | 'cannot_remove_own_admin'
+  | 'last_admin'
+  | 'form_expired';
 
 /** An expected failure: mapped to a status, a localised title and, for validation, per-field messages. */
 export class AppError extends Error {

@@ -27,7 +27,7 @@ export interface OpenDatabaseOptions {
   /** postgres:// URL; null for SQLite. */
   databaseUrl: string | null;
   /** Directory holding ribat.sqlite; ':memory:' for an in-memory database. */
-  sqliteDir: string | ':memory:';
+  sqliteDir: string;
   /** PostgreSQL schema to use (tests isolate themselves in a fresh schema). */
   pgSchema?: string;
   pgPoolSize?: number;

@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationProvider, type Kysely, type MigrationResultSet } from 'kysely';
+import { Migrator, PostgresAdapter, sql, type Migration, type MigrationProvider, type Kysely, type MigrationResultSet } from 'kysely';
 import * as m0001 from '#src/db/migrations/0001-foundation';
 
 /** The static, ordered list of migrations: nothing is discovered from the file system at run time. */
@@ -10,11 +10,21 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Applies every pending migration; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'ribat_migration', migrationLockTableName: 'ribat_migration_lock' });
+  // On PostgreSQL, pin the bookkeeping tables to the current schema: otherwise Kysely finds another schema's
+  // lock table on the search path and skips creating its own (several installations or test schemas side by side).
+  const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const schema = isPostgres ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'ribat_migration',
+    migrationLockTableName: 'ribat_migration_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
-    const cause = result.error instanceof Error ? result.error.message : String(result.error);
+    const cause = result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
     throw new Error(`Migration ${failed?.migrationName ?? '?'} failed: ${cause}`);
   }
   return result;

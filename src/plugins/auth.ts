@@ -114,7 +114,7 @@ export function registerAuth(app: FastifyInstance, options: AuthPluginOptions): 
     // 2. Which language: ?lang=, then the user's preference, then the cookie, then Accept-Language.
     const query = request.query as Record<string, unknown> | undefined;
     const fromQuery = query && isLocale(query.lang) ? query.lang : null;
-    const fromCookie = isLocale(request.cookies[LANG_COOKIE]) ? (request.cookies[LANG_COOKIE] as Locale) : null;
+    const fromCookie = isLocale(request.cookies[LANG_COOKIE]) ? (request.cookies[LANG_COOKIE]) : null;
     const user = auth.kind === 'anonymous' ? null : auth.user;
     const fromUser = user && isLocale(user.locale) ? user.locale : null;
     const locale: Locale = fromQuery ?? fromUser ?? fromCookie ?? negotiateLocale(request.headers['accept-language']) ?? defaultLocale;

@@ -38,7 +38,7 @@ export async function registerOpenApi(app: FastifyInstance, options: { publicUrl
     },
     transform: ({ schema, url }) => {
       const isApi = url.startsWith('/api/v1/');
-      return { schema: { ...(schema as object), hide: !isApi || (schema as { hide?: boolean } | undefined)?.hide === true } as never, url };
+      return { schema: { ...(schema as object), hide: !isApi || (schema as { hide?: boolean } | undefined)?.hide === true }, url };
     },
   });
 }

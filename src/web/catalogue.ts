@@ -1,9 +1,17 @@
 import { mergeMessages, type Messages } from '#src/core/i18n/i18n';
 import { webMessages } from '#src/web/web.messages';
 import { publicMessages } from '#src/web/public/public.messages';
+import { usersMessages } from '#src/modules/identity/users.messages';
+import { auditMessages } from '#src/modules/audit/audit.messages';
+import { notificationsMessages } from '#src/modules/notifications/notifications.messages';
+import { dashboardMessages } from '#src/web/console/dashboard.messages';
+import { accountMessages } from '#src/modules/identity/account.messages';
+import { identityMessages } from '#src/modules/identity/identity.messages';
+import { constituentsMessages } from '#src/modules/constituents/constituents.messages';
+import { taxonomiesMessages } from '#src/modules/taxonomies/taxonomies.messages';
 
 /**
  * Every message catalogue, merged. Each module declares its strings in a `*.messages.ts` file with
  * `defineMessages`, so a key missing in one language fails the typecheck; add the module's export here.
  */
-export const catalogue: Messages<string> = mergeMessages(webMessages, publicMessages);
+export const catalogue: Messages<string> = mergeMessages(webMessages, auditMessages, notificationsMessages, dashboardMessages, publicMessages, usersMessages, accountMessages, identityMessages, constituentsMessages, taxonomiesMessages);

@@ -102,3 +102,57 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
     },
   };
 }
+
+/** A database the CLI can open through its environment, and a handle on the same database for assertions. */
+export interface CliTestEnvironment {
+  /** The environment to pass as `io.env` to `main()`. */
+  env: Record<string, string>;
+  database: DatabaseHandle;
+  close(): Promise<void>;
+}
+
+/**
+ * Prepares a migrated database for CLI tests: a SQLite file in a temporary RIBAT_DATA_DIR, or (TEST_DB=postgres)
+ * a fresh PostgreSQL schema reached through DATABASE_URL's search_path.
+ */
+export async function openCliTestEnvironment(extraEnv: Record<string, string> = {}): Promise<CliTestEnvironment> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ribat-cli-'));
+  const env: Record<string, string> = {
+    RIBAT_DATA_DIR: dataDir,
+    RIBAT_SECRET: 'test-secret-test-secret-test-secret-0123',
+    RIBAT_LOG_LEVEL: 'silent',
+    RIBAT_PUBLIC_URL: 'http://localhost:8080',
+    ...extraEnv,
+  };
+  let database: DatabaseHandle;
+  let dropSchema: (() => Promise<void>) | null = null;
+  if (testDialect === 'postgres') {
+    const schema = `t_${randomToken(9).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+    const admin = new pg.Client({ connectionString: pgUrl });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
+    const url = new URL(pgUrl);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    env.DATABASE_URL = url.toString();
+    database = openDatabase({ databaseUrl: pgUrl, sqliteDir: ':memory:', pgSchema: schema, pgPoolSize: 2 });
+    dropSchema = async () => {
+      const c = new pg.Client({ connectionString: pgUrl });
+      await c.connect();
+      await c.query(`drop schema ${schema} cascade`);
+      await c.end();
+    };
+  } else {
+    database = openDatabase({ databaseUrl: null, sqliteDir: dataDir });
+  }
+  await migrateToLatest(database.db);
+  return {
+    env,
+    database,
+    async close() {
+      await database.close();
+      if (dropSchema) await dropSchema();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -43,7 +43,7 @@ export function mergeMessages<K extends string>(...parts: Messages<string>[]): M
       }
     }
   }
-  return out as Messages<K>;
+  return out;
 }
 
 export type TranslateParams = Record<string, string | number>;
@@ -72,7 +72,7 @@ export function negotiateLocale(header: string | undefined): Locale | null {
 export interface Translator {
   readonly locale: Locale;
   readonly dir: 'ltr' | 'rtl';
-  t(key: string, params?: TranslateParams): string;
+  t: (key: string, params?: TranslateParams) => string;
   formatDate(date: Date): string;
   formatDateTime(date: Date): string;
   formatNumber(value: number): string;

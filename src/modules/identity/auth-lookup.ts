@@ -1,6 +1,6 @@
 import type { DbOrTx } from '#src/db/database';
 import type { AuthUser } from '#src/plugins/types';
-import { isRole, type Role } from '#src/core/access';
+import { isRole } from '#src/core/access';
 import { hashToken } from '#src/core/ids';
 import { fromDbTime, fromDbTimeOrNull, toDbTime } from '#src/core/time';
 
@@ -17,7 +17,7 @@ export async function loadAuthUser(db: DbOrTx, userId: string): Promise<AuthUser
     id: user.id,
     email: user.email,
     displayName: user.display_name,
-    roles: roles.map((r) => r.role).filter(isRole) as Role[],
+    roles: roles.map((r) => r.role).filter(isRole),
     organisationId: user.organisation_id,
     locale: user.locale,
     hasMfa: user.mfa_enabled_at !== null,

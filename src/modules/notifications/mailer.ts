@@ -50,7 +50,9 @@ const transports = new Map<string, Transporter>();
 function transportFor(smtpUrl: string): Transporter {
   let transport = transports.get(smtpUrl);
   if (!transport) {
-    transport = nodemailer.createTransport(smtpUrl);
+    // Bounded timeouts: a stalled server must fail the attempt (and be retried) well before the job runner
+    // considers the job abandoned and hands it to another worker, which would send the message twice.
+    transport = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 120_000 });
     transports.set(smtpUrl, transport);
   }
   return transport;
@@ -84,12 +86,13 @@ export const sendEmailJob = defineJob({
         headers: JSON.parse(email.headers) as Record<string, string>,
         messageId: `<${email.id}@${new URL(config.publicUrl).hostname}>`,
       });
-      await database.db.updateTable('email_message').set({ status: 'sent', sent_at: toDbTime(clock.now()), last_error: null }).where('id', '=', email.id).execute();
     } catch (err) {
-      // After the last attempt the message is marked failed, so the outbox shows it.
+      // After the last attempt the message is marked failed, so the outbox shows it and an admin can retry it.
       const status = job.attempt >= MAX_ATTEMPTS ? 'failed' : 'queued';
       await database.db.updateTable('email_message').set({ status, last_error: err instanceof Error ? err.message.slice(0, 1000) : String(err) }).where('id', '=', email.id).execute();
       throw err;
     }
+    // Outside the try: a failure to record the success must not be taken for a failed delivery (and resent).
+    await database.db.updateTable('email_message').set({ status: 'sent', sent_at: toDbTime(clock.now()), last_error: null }).where('id', '=', email.id).execute();
   },
 });

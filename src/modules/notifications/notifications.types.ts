@@ -1,0 +1,48 @@
+/** Delivery states of an e-mail (see EmailMessageTable). */
+export const emailStatuses = ['queued', 'sent', 'kept', 'failed'] as const;
+export type EmailStatus = (typeof emailStatuses)[number];
+
+/** States of a background job. */
+export const jobStatuses = ['pending', 'running', 'done', 'dead'] as const;
+export type JobStatus = (typeof jobStatuses)[number];
+
+/** An e-mail recorded for delivery, as the outbox shows it. */
+export interface EmailMessage {
+  id: string;
+  purpose: string;
+  to: string;
+  subject: string;
+  text: string;
+  /** The HTML alternative, never rendered as HTML in Ribat's pages. */
+  html: string | null;
+  headers: Record<string, string>;
+  status: EmailStatus;
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+/** Criteria of the outbox list. */
+export interface EmailFilter {
+  status?: EmailStatus;
+  /** Part of the recipient address, case-insensitive. */
+  recipient?: string;
+}
+
+/** A background job as the console shows it (the payload stays internal). */
+export interface JobView {
+  id: string;
+  kind: string;
+  version: number;
+  status: JobStatus;
+  attempts: number;
+  maxAttempts: number;
+  runAt: Date;
+  lastError: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+/** Counts per state, every state present (0 when none). */
+export type StatusCounts<S extends string> = Record<S, number>;
