@@ -224,7 +224,7 @@ describe('CSRF on account forms', () => {
     const created = await post('/account/tokens', browser, { name: 'csrf target', scopes: 'read', expiresInDays: '30' });
     expect(created.statusCode).toBe(200);
     const token = await t.database.db.selectFrom('api_token').select('id').where('user_id', '=', user.id).executeTakeFirstOrThrow();
-    const sessions = (await t.app.inject({ method: 'GET', url: '/api/v1/sessions', cookies: browser.cookies })).json() as { items: { id: string; current: boolean }[] };
+    const sessions = (await t.app.inject({ method: 'GET', url: '/api/v1/sessions', cookies: browser.cookies })).json<{ items: { id: string; current: boolean }[] }>();
     const otherId = sessions.items.find((s) => !s.current)?.id as string;
     const before = await snapshotCounts(t.database);
     for (const url of [`/account/tokens/${token.id}/revoke`, `/account/sessions/${otherId}/revoke`]) {

@@ -287,7 +287,7 @@ describe('GET /api/v1/tokens pagination', () => {
     for (const name of names) await createTokenViaPage(browser, { name, scopes: ['read'] });
     const page1 = await t.app.inject({ method: 'GET', url: '/api/v1/tokens?limit=2', cookies: browser.cookies });
     expect(page1.statusCode).toBe(200);
-    const p1 = page1.json() as { items: { name: string }[]; nextCursor: string | null };
+    const p1 = page1.json<{ items: { name: string }[]; nextCursor: string | null }>();
     expect(p1.items.map((i) => i.name)).toEqual(['five', 'four']);
     expect(p1.nextCursor).toEqual(expect.any(String));
     const p2 = (await t.app.inject({ method: 'GET', url: `/api/v1/tokens?limit=2&cursor=${encodeURIComponent(p1.nextCursor as string)}`, cookies: browser.cookies })).json();

@@ -36,7 +36,7 @@ describe('ribat token create', () => {
     const run = await ribat('token', 'create', '--user', analyst.email.toUpperCase(), '--name', 'SIEM export', '--scope', 'read', '--scope', 'write', '--expires-days', '30');
     expect(run.code).toBe(0);
     expect(run.out).toHaveLength(1);
-    const token = run.out[0] as string;
+    const token = run.out[0];
     expect(token).toMatch(/^ribat_[a-z0-9]{8}_[A-Za-z0-9_-]{43}$/);
     expect(run.err.join('\n')).toContain('Created API token "SIEM export"');
     expect(run.err.join('\n')).not.toContain(token);
@@ -60,12 +60,12 @@ describe('ribat token create', () => {
   it('defaults to the read scope and 90 days, and accepts comma-separated scopes', async () => {
     const plain = await ribat('token', 'create', '--user', analyst.email, '--name', 'defaults');
     expect(plain.code).toBe(0);
-    const row = await env.database.db.selectFrom('api_token').selectAll().where('token_hash', '=', hashToken(plain.out[0] as string)).executeTakeFirstOrThrow();
+    const row = await env.database.db.selectFrom('api_token').selectAll().where('token_hash', '=', hashToken(plain.out[0])).executeTakeFirstOrThrow();
     expect(JSON.parse(row.scopes)).toEqual(['read']);
     expect((new Date(row.expires_at).getTime() - new Date(row.created_at).getTime()) / 86_400_000).toBe(90);
     const listed = await ribat('token', 'create', '--user', admin.email, '--name', 'admin automation', '--scope', 'audit:read,users:manage');
     expect(listed.code).toBe(0);
-    const adminRow = await env.database.db.selectFrom('api_token').select('scopes').where('token_hash', '=', hashToken(listed.out[0] as string)).executeTakeFirstOrThrow();
+    const adminRow = await env.database.db.selectFrom('api_token').select('scopes').where('token_hash', '=', hashToken(listed.out[0])).executeTakeFirstOrThrow();
     expect(JSON.parse(adminRow.scopes)).toEqual(['users:manage', 'audit:read']);
   });
 

@@ -194,7 +194,7 @@ describe('/api/v1/sessions', () => {
       const url: string = `/api/v1/sessions?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
       const res = await t.app.inject({ method: 'GET', url, cookies: browser.cookies });
       expect(res.statusCode).toBe(200);
-      const body = res.json() as { items: { id: string; createdAt: string }[]; nextCursor: string | null };
+      const body = res.json<{ items: { id: string; createdAt: string }[]; nextCursor: string | null }>();
       expect(body.items.length).toBeLessThanOrEqual(2);
       seen.push(...body.items.map((i) => i.id));
       cursor = body.nextCursor;

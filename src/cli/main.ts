@@ -77,7 +77,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      // --help and --version succeed; help shown because a subcommand is missing is a usage error.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
       return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof ConfigError) {

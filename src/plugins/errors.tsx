@@ -84,6 +84,15 @@ export function fieldErrorsFromValidation(errors: readonly AjvLikeError[], conte
   return out;
 }
 
+/**
+ * A unique constraint refused a write that the use case's own check let through (two concurrent requests):
+ * answered as a conflict, never as an internal error.
+ */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
 /** Turns any thrown value into an AppError; unknown errors become `internal` and are logged in full. */
 export function toAppError(error: unknown, request: FastifyRequest): AppError {
   if (error instanceof AppError) return error;
@@ -104,6 +113,7 @@ export function toAppError(error: unknown, request: FastifyRequest): AppError {
       return new AppError('malformed_request');
   }
   if (fe.statusCode === 429) return new AppError('rate_limited');
+  if (isUniqueViolation(error)) return new AppError('conflict');
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     const code = (Object.entries(errorStatus).find(([, s]) => s === fe.statusCode)?.[0] ?? 'malformed_request') as ErrorCode;
     return new AppError(code);

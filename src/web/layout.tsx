@@ -67,6 +67,11 @@ export function Layout({ page, title, children, alternates = [], noindex = false
                     <a href="/console">{t('site.nav.console')}</a>
                   </li>
                 ) : null}
+                {page.user && page.user.organisationId !== null ? (
+                  <li>
+                    <a href="/organisation">{t('site.nav.organisation')}</a>
+                  </li>
+                ) : null}
                 {page.user ? (
                   <li>
                     <a href="/account">{t('site.nav.account')}</a>

@@ -41,16 +41,25 @@ export async function openTestDatabase(clock: Clock): Promise<TestDatabase> {
     await admin.query(`create schema ${schema}`);
     await admin.end();
     const database = openDatabase({ databaseUrl: pgUrl, sqliteDir: ':memory:', pgSchema: schema, pgPoolSize: 4 });
-    await migrateToLatest(database.db);
-    await runSeeds(database, clock);
+    const dropSchema = async (): Promise<void> => {
+      const c = new pg.Client({ connectionString: pgUrl });
+      await c.connect();
+      await c.query(`drop schema if exists ${schema} cascade`);
+      await c.end();
+    };
+    try {
+      await migrateToLatest(database.db);
+      await runSeeds(database, clock);
+    } catch (err) {
+      await database.close();
+      await dropSchema();
+      throw err;
+    }
     return {
       database,
       async close() {
         await database.close();
-        const c = new pg.Client({ connectionString: pgUrl });
-        await c.connect();
-        await c.query(`drop schema ${schema} cascade`);
-        await c.end();
+        await dropSchema();
       },
     };
   }

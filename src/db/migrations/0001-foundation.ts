@@ -37,6 +37,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('phone', 'text')
     .addColumn('position', 'integer', (c) => c.notNull().defaultTo(0))
     .execute();
+  // Acronyms are unique regardless of case (the use case checks first; this closes the race).
+  await sql`create unique index organisation_acronym_uq on organisation (upper(acronym))`.execute(db);
+
   await db.schema.createIndex('organisation_contact_org_idx').on('organisation_contact').column('organisation_id').execute();
 
   await db.schema

@@ -156,14 +156,20 @@ export function Notice({ kind, children }: { kind: 'success' | 'warning' | 'erro
 }
 
 /** A "next page" link for cursor pagination. */
-export function Pagination({ i18n, nextHref, isFirst }: { i18n: Translator; nextHref: string | null; isFirst: boolean; firstHref?: string }) {
+export function Pagination({ i18n, nextHref, isFirst, firstHref }: { i18n: Translator; nextHref: string | null; isFirst: boolean; firstHref?: string }) {
   if (!nextHref && isFirst) return null;
+  // Without an explicit first-page link, keep the filters of the next-page link and drop its cursor.
+  if (firstHref === undefined && nextHref) {
+    const url = new URL(nextHref, 'http://x');
+    url.searchParams.delete('cursor');
+    firstHref = url.pathname + url.search;
+  }
   return (
     <nav class="pagination" aria-label={i18n.t('pagination.label')}>
       <ul>
         {!isFirst ? (
           <li>
-            <a href="?">{i18n.t('pagination.first')}</a>
+            <a href={firstHref ?? '?'}>{i18n.t('pagination.first')}</a>
           </li>
         ) : null}
         {nextHref ? (

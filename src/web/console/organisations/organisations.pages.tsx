@@ -216,28 +216,28 @@ export function OrganisationDetails({ page, organisation, sectors }: { page: Pag
       {o.contacts.length === 0 ? (
         <p class="muted">{t('constituents.none')}</p>
       ) : (
-      <div class="table-wrap">
-        <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('constituents.field.contact_name')}</th>
-              <th scope="col">{t('constituents.field.contact_email')}</th>
-              <th scope="col">{t('constituents.field.contact_phone')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {o.contacts.map((c) => (
+        <div class="table-wrap">
+          <table class="table">
+            <thead>
               <tr>
-                <td>{c.name}</td>
-                <td dir="ltr">
-                  <a href={`mailto:${c.email}`}>{c.email}</a>
-                </td>
-                <td dir="ltr">{c.phone ? <a href={`tel:${c.phone}`}>{c.phone}</a> : ''}</td>
+                <th scope="col">{t('constituents.field.contact_name')}</th>
+                <th scope="col">{t('constituents.field.contact_email')}</th>
+                <th scope="col">{t('constituents.field.contact_phone')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+            </thead>
+            <tbody>
+              {o.contacts.map((c) => (
+                <tr>
+                  <td>{c.name}</td>
+                  <td dir="ltr">
+                    <a href={`mailto:${c.email}`}>{c.email}</a>
+                  </td>
+                  <td dir="ltr">{c.phone ? <a href={`tel:${c.phone}`}>{c.phone}</a> : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </>
   );
