@@ -7,6 +7,7 @@ import { registerBackupCommand } from '#src/cli/backup.command';
 import { registerUserCommands } from '#src/cli/user.command';
 import { registerTokenCommands } from '#src/cli/token.command';
 import { registerOrgCommands } from '#src/cli/org.command';
+import { registerDemoCommand } from '#src/cli/demo.command';
 
 /** Output streams of the CLI, replaceable in tests. */
 export interface CliIo {
@@ -58,6 +59,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerUserCommands(program, ctx);
   registerTokenCommands(program, ctx);
   registerOrgCommands(program, ctx);
+  registerDemoCommand(program, ctx);
   return program;
 }
 

@@ -47,7 +47,5 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: AccessRule;
-    /** Rate-limit bucket for anonymous forms and sign-in. */
-    rateLimitBucket?: 'login' | 'form';
   }
 }

@@ -108,7 +108,8 @@ export function accountRoutes(app: App, services: AppServices): void {
     return reply.redirect('/account?saved=profile', 303);
   });
 
-  app.post('/account/password', { config: { access: 'signed-in' }, schema: { hide: true, body: FormBodySchema } }, async (request, reply) => {
+  // Guessing the current password from a stolen session is throttled like sign-in.
+  app.post('/account/password', { config: { access: 'signed-in', rateLimit: { max: config.loginRateLimitPerMinute, timeWindow: 60_000 } }, schema: { hide: true, body: FormBodySchema } }, async (request, reply) => {
     const form = readForm(request.body);
     try {
       const result = await changePassword(passwordDeps, request.ctx, {
