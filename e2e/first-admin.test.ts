@@ -107,7 +107,7 @@ describe('first administrator, from the set-up link to the Arabic console', () =
     await g.page.fill('input[name="email"]', member.email);
     await g.page.fill('input[name="displayName"]', member.name);
     await g.page.check('input[name="roles"][value="org_member"]');
-    const option = g.page.locator('select[name="organisationId"] option', { hasText: organisation.fr }).first();
+    const option = g.page.locator('select[name="organisationId"] option', { hasText: `(${organisation.acronym})` }).first();
     await g.page.selectOption('select[name="organisationId"]', (await option.getAttribute('value')) ?? '');
     await submit();
     await g.check('user created');
@@ -126,6 +126,28 @@ describe('first administrator, from the set-up link to the Arabic console', () =
     await g.page.screenshot({ path: artifactPath('console-ar.png'), fullPage: true });
     await g.visit('/console/organisations');
     await g.page.screenshot({ path: artifactPath('console-organisations-ar.png'), fullPage: true });
+  });
+
+  it('shows the sign-out control legibly in the header (text contrast of at least 4.5:1)', async () => {
+    // axe-core leaves text whose colour equals its background out of the contrast rule, so measure it here.
+    const ratio = await g.page.evaluate(() => {
+      const button = document.querySelector('form[action="/logout"] button');
+      const header = document.querySelector('header.site-header');
+      if (!button || !header) return 0;
+      const rgb = (css: string): number[] => (css.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
+      const luminance = (css: string): number => {
+        const [r = 0, g = 0, b = 0] = rgb(css).map((v) => {
+          const c = v / 255;
+          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      let bg = getComputedStyle(button).backgroundColor;
+      if (bg === 'rgba(0, 0, 0, 0)' || bg === 'transparent') bg = getComputedStyle(header).backgroundColor;
+      const [l1, l2] = [luminance(getComputedStyle(button).color), luminance(bg)].sort((a, b) => b - a);
+      return ((l1 ?? 0) + 0.05) / ((l2 ?? 0) + 0.05);
+    });
+    expect(ratio, 'contrast of the header sign-out button text against the header background').toBeGreaterThanOrEqual(4.5);
   });
 
   it('signs out, after which the console sends the browser to the sign-in page', async () => {

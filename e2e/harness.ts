@@ -145,7 +145,6 @@ export async function openPage(browser: Browser, baseUrl: string, options: Brows
       const results = await new AxeBuilder({ page }).analyze();
       for (const v of results.violations) {
         if (v.impact !== 'serious' && v.impact !== 'critical') continue;
-        if ((process.env.TMP_AXE_SKIP ?? '').split(',').includes(v.id)) continue; // TMP-REMOVE
         const targets = v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(' | ');
         const why = (v.nodes[0]?.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 300);
         problems.push(`axe ${v.impact} ${v.id}: ${v.help} — ${targets} — ${why}`);

@@ -11,7 +11,7 @@ import type { Messages } from '#src/core/i18n/i18n';
 import type { AccessRule, App } from '#src/plugins/types';
 import { newId } from '#src/core/ids';
 import { renderDocument } from '#src/web/render';
-import { registerParsers } from '#src/plugins/parsers';
+import { registerInputGuards, registerParsers } from '#src/plugins/parsers';
 import { registerSecurityHeaders } from '#src/plugins/security-headers';
 import { registerAuth } from '#src/plugins/auth';
 import { registerErrorHandlers } from '#src/plugins/errors';
@@ -97,7 +97,7 @@ export async function buildApp(services: AppServices): Promise<App> {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      routes.push({ method: String(method), url: route.url, access: route.config?.access as AccessRule, schema: route.schema as RouteSchemaInfo | undefined });
+      routes.push({ method: String(method), url: route.url, access: route.config?.access as AccessRule, schema: route.schema });
     }
   });
 
@@ -110,6 +110,7 @@ export async function buildApp(services: AppServices): Promise<App> {
 
   registerValidators(app);
   registerParsers(app);
+  registerInputGuards(app);
   await app.register(cookie);
   await app.register(rateLimit, { global: false, keyGenerator: (request) => request.ip });
   registerSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });

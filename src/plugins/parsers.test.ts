@@ -24,3 +24,12 @@ describe('form parsing', () => {
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 });
+
+describe('NUL guard', () => {
+  it('names the first field carrying a NUL character, at any depth', async () => {
+    const { findNulField } = await import('#src/plugins/parsers');
+    expect(findNulField({ a: 'ok', b: { c: ['x', 'y\u0000'] } }, '')).toBe('b.c.1');
+    expect(findNulField('\u0000', 'id')).toBe('id');
+    expect(findNulField({ a: 'clean', n: 3, z: null }, '')).toBeNull();
+  });
+});

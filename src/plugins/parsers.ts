@@ -72,3 +72,32 @@ export function registerParsers(app: FastifyInstance): void {
     }
   });
 }
+
+/** Finds the first string containing a NUL character, and returns its field path. */
+export function findNulField(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (depth > 20 || value === null || typeof value !== 'object') return null;
+  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+    if (key.includes('\u0000')) return path;
+    const found = findNulField(inner, path === '' ? key : `${path}.${key}`, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/**
+ * NUL is never meaningful in Ribat's text and PostgreSQL cannot store it in text columns: refuse it in path
+ * parameters, query strings and bodies with a 400 naming the field, before any handler sees it.
+ */
+export function registerInputGuards(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    for (const [part, value] of [
+      ['params', request.params],
+      ['query', request.query],
+      ['body', request.body],
+    ] as const) {
+      const field = findNulField(value, '');
+      if (field !== null) throw AppError.field(field === '' ? part : field, 'invalid');
+    }
+  });
+}

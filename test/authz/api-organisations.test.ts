@@ -30,7 +30,7 @@ describe('API: organisations', () => {
 
   it('lists only their own organisation to constituents', async () => {
     const res = await expectAllowed(t, await browserOf(t, world.memberB), { method: 'GET', url: '/api/v1/organisations' });
-    const ids = (res.json() as { items: { id: string }[] }).items.map((o) => o.id);
+    const ids = res.json<{ items: { id: string }[] }>().items.map((o) => o.id);
     expect(ids).toEqual([world.orgB.id]);
   });
 });

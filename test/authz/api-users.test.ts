@@ -31,7 +31,7 @@ describe('API: users', () => {
 
   it("lists only the manager's own organisation", async () => {
     const res = await expectAllowed(t, await browserOf(t, world.managerB), { method: 'GET', url: '/api/v1/users' });
-    const ids = (res.json() as { items: { id: string }[] }).items.map((u) => u.id);
+    const ids = res.json<{ items: { id: string }[] }>().items.map((u) => u.id);
     expect(ids).toContain(world.memberB.id);
     expect(ids).not.toContain(world.memberA.id);
   });

@@ -73,7 +73,7 @@ export function fillUrl(url: string, value: (name: string) => string): string {
 }
 
 function schemaOf(value: unknown): JsonSchema | undefined {
-  return value && typeof value === 'object' ? (value as JsonSchema) : undefined;
+  return value && typeof value === 'object' ? (value) : undefined;
 }
 
 /** The route's body schema, params schema and querystring schema, when declared. */
@@ -304,7 +304,7 @@ export async function digestDatabase(database: DatabaseHandle): Promise<Database
     const rows = (await database.db.selectFrom(table).selectAll().execute()) as Record<string, unknown>[];
     const skip = volatileColumns[table] ?? [];
     const lines = rows
-      .map((row) => JSON.stringify(Object.keys(row).sort().filter((k) => !skip.includes(k)).map((k) => [k, row[k] instanceof Date ? (row[k] as Date).toISOString() : row[k]])))
+      .map((row) => JSON.stringify(Object.keys(row).sort().filter((k) => !skip.includes(k)).map((k) => [k, row[k] instanceof Date ? (row[k]).toISOString() : row[k]])))
       .sort();
     out[table] = { rows: rows.length, hash: createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16) };
   }

@@ -11,7 +11,7 @@ import { toDbTime } from '#src/core/time';
 import { sessionPublicId } from '#src/modules/identity/account.types';
 import { buildOrganisation, buildUser, loginAs, type OrganisationFixture, type UserFixture } from '../helpers/factories';
 import type { TestApp } from '../helpers/app';
-import { paramNames, routeSchemas, sampleFromSchema, segmentBefore, type JsonSchema } from './route-harness';
+import { paramNames, routeSchemas, sampleFromSchema, segmentBefore } from './route-harness';
 
 export interface World {
   admin: UserFixture;
@@ -98,7 +98,7 @@ export function realParam(world: World, route: RegisteredRoute, name: string): s
 
 /** A schema-valid value for a parameter that names no existing record. */
 export function sampledParam(route: RegisteredRoute, name: string): string {
-  const schema = routeSchemas(route).params?.properties?.[name] as JsonSchema | undefined;
+  const schema = routeSchemas(route).params?.properties?.[name];
   const value = sampleFromSchema(schema);
   if (typeof value === 'string' && value !== 'probe') return value;
   if (typeof value === 'number') return String(value + 999_999);
