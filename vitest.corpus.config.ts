@@ -6,6 +6,7 @@ export default defineConfig({
   resolve: { alias: { '#src': fileURLToPath(new URL('./src', import.meta.url)) } },
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   test: {
+    globalSetup: ['test/helpers/global-setup.ts'],
     include: ['test/corpus/**/*.test.ts'],
     testTimeout: 300_000,
     hookTimeout: 120_000,

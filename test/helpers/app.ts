@@ -41,25 +41,19 @@ export async function openTestDatabase(clock: Clock): Promise<TestDatabase> {
     await admin.query(`create schema ${schema}`);
     await admin.end();
     const database = openDatabase({ databaseUrl: pgUrl, sqliteDir: ':memory:', pgSchema: schema, pgPoolSize: 4 });
-    const dropSchema = async (): Promise<void> => {
-      const c = new pg.Client({ connectionString: pgUrl });
-      await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.end();
-    };
+    // Schemas are dropped once, when the whole run ends (test/helpers/global-setup.ts): dropping one while
+    // another file migrates makes PostgreSQL's catalog introspection fail on the vanishing objects.
     try {
       await migrateToLatest(database.db);
       await runSeeds(database, clock);
     } catch (err) {
       await database.close();
-      await dropSchema();
       throw err;
     }
     return {
       database,
       async close() {
         await database.close();
-        await dropSchema();
       },
     };
   }
@@ -134,7 +128,6 @@ export async function openCliTestEnvironment(extraEnv: Record<string, string> = 
     ...extraEnv,
   };
   let database: DatabaseHandle;
-  let dropSchema: (() => Promise<void>) | null = null;
   if (testDialect === 'postgres') {
     const schema = `t_${randomToken(9).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
     const admin = new pg.Client({ connectionString: pgUrl });
@@ -145,12 +138,6 @@ export async function openCliTestEnvironment(extraEnv: Record<string, string> = 
     url.searchParams.set('options', `-c search_path=${schema}`);
     env.DATABASE_URL = url.toString();
     database = openDatabase({ databaseUrl: pgUrl, sqliteDir: ':memory:', pgSchema: schema, pgPoolSize: 2 });
-    dropSchema = async () => {
-      const c = new pg.Client({ connectionString: pgUrl });
-      await c.connect();
-      await c.query(`drop schema ${schema} cascade`);
-      await c.end();
-    };
   } else {
     database = openDatabase({ databaseUrl: null, sqliteDir: dataDir });
   }
@@ -160,7 +147,6 @@ export async function openCliTestEnvironment(extraEnv: Record<string, string> = 
     database,
     async close() {
       await database.close();
-      if (dropSchema) await dropSchema();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
