@@ -8,7 +8,8 @@ import { newId } from '#src/core/ids';
 import { consumeOneTimeToken, findOneTimeToken } from '#src/modules/identity/one-time-token';
 import { hashPassword } from '#src/modules/identity/password';
 import { checkNewPassword, isPlausibleEmail } from '#src/modules/identity/identity.validation';
-import { hasActiveAdministrator, insertUser, isEmailTaken, normaliseEmail } from '#src/modules/identity/identity.repository';
+import { hasActiveAdministrator, isEmailTaken, normaliseEmail } from '#src/modules/identity/identity.repository';
+import { insertUser } from '#src/modules/identity/users.repository';
 
 /** The first administrator, as typed in the set-up form. */
 export interface CompleteSetupInput {
