@@ -219,6 +219,19 @@ describe('token scopes', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(readOnly) })).statusCode).toBe(401);
   });
 
+  it('a token without `read` or `write` (here `audit:read` only) cannot read the owner’s sessions or tokens (403)', async () => {
+    const admin = await buildUser(t.database, { roles: ['admin'] });
+    const browser = await loginAs(t, admin);
+    const auditOnly = await createTokenViaPage(browser, { name: 'audit only', scopes: ['audit:read'] });
+    for (const url of ['/api/v1/sessions', '/api/v1/tokens', '/api/v1/me']) {
+      const res = await t.app.inject({ method: 'GET', url, headers: bearer(auditOnly) });
+      expect(res.statusCode, url).toBe(403);
+      expect(res.json(), url).toMatchObject({ status: 403, code: 'forbidden' });
+    }
+    const reader = await createTokenViaPage(browser, { name: 'reader', scopes: ['read'] });
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/sessions', headers: bearer(reader) })).statusCode).toBe(200);
+  });
+
   it('the API validates the body and names the field (400 problem+json)', async () => {
     const browser = await loginAs(t, await buildUser(t.database));
     const token = await createTokenViaPage(browser, { name: 'validator', scopes: ['write'] });

@@ -267,6 +267,60 @@ describe('signing in with MFA', () => {
   });
 });
 
+describe('MFA lockout cannot be side-stepped', () => {
+  it('does not let a correct password reset the count of wrong codes (no unlimited guessing by signing in again)', async () => {
+    const user = await buildUser(t.database, { roles: ['org_member'] });
+    const first = await signInWithPassword(t, user);
+    const { secret } = await enrol(first.browser, user);
+    const { browser } = await signInWithPassword(t, user);
+    for (let i = 0; i < 4; i += 1) expect((await postForm(t, browser, '/login/mfa', { code: wrongCode(secret) })).statusCode).toBe(400);
+    // Signing in again with the password opens a new pending session but keeps the four failures.
+    const again = await signInWithPassword(t, user);
+    expect(again.res.statusCode).toBe(303);
+    const count = await t.database.db.selectFrom('user_account').select('failed_login_count').where('id', '=', user.id).executeTakeFirstOrThrow();
+    expect(Number(count.failed_login_count)).toBe(4);
+    expect((await postForm(t, again.browser, '/login/mfa', { code: wrongCode(secret) })).statusCode).toBe(400);
+    expect((await auditRows(t, 'user.locked')).some((r) => r.entity_id === user.id)).toBe(true);
+    const locked = await postForm(t, again.browser, '/login/mfa', { code: await freshCode(user.id, secret) });
+    expect(locked.statusCode).toBe(303);
+    expect(locked.headers.location).toMatch(/^\/login\?next=/);
+    // A right code, after the lock, clears the count for good.
+    t.clock.advance(2 * 60_000);
+    const later = await signInWithPassword(t, user);
+    const ok = await postForm(t, later.browser, '/login/mfa', { code: await freshCode(user.id, secret) });
+    expect(ok.statusCode).toBe(303);
+    expect(ok.headers.location).toBe('/account');
+    const cleared = await t.database.db.selectFrom('user_account').select(['failed_login_count', 'locked_until']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    expect(Number(cleared.failed_login_count)).toBe(0);
+    expect(cleared.locked_until).toBeNull();
+  });
+
+  it('judges a burst of concurrent wrong codes one after another: none is checked past the lock', async () => {
+    const user = await buildUser(t.database, { roles: ['org_member'] });
+    const first = await signInWithPassword(t, user);
+    const { secret } = await enrol(first.browser, user);
+    const { browser } = await signInWithPassword(t, user);
+    const burst = await Promise.all(Array.from({ length: 9 }, () => postForm(t, browser, '/login/mfa', { code: wrongCode(secret) })));
+    expect(burst.every((r) => r.statusCode === 400 || r.statusCode === 303)).toBe(true);
+    const row = await t.database.db.selectFrom('user_account').select(['failed_login_count', 'locked_until']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    // Only the attempts made before the lock were counted as wrong codes; the others met the lock.
+    expect(Number(row.failed_login_count)).toBe(5);
+    expect(row.locked_until).not.toBeNull();
+  });
+
+  it('judges a burst of concurrent wrong passwords one after another: none is checked past the lock', async () => {
+    const user = await buildUser(t.database, { roles: ['org_member'] });
+    const burst = await Promise.all(Array.from({ length: 9 }, () => postForm(t, newBrowser(t), '/login', { email: user.email, password: 'not the password, sorry' })));
+    expect(burst.every((r) => r.statusCode === 400)).toBe(true);
+    const row = await t.database.db.selectFrom('user_account').select(['failed_login_count', 'locked_until']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    expect(Number(row.failed_login_count)).toBe(5);
+    expect(row.locked_until).not.toBeNull();
+    const reasons = (await auditRows(t, 'user.login_failed')).filter((r) => r.entity_id === user.id).map((r) => (JSON.parse(r.after_data ?? '{}') as { reason: string }).reason);
+    expect(reasons.filter((r) => r === 'wrong_password')).toHaveLength(5);
+    expect(reasons.filter((r) => r === 'locked')).toHaveLength(4);
+  });
+});
+
 describe('managing MFA', () => {
   it('regenerates recovery codes: the new ones work, the old ones no longer do', async () => {
     const user = await buildUser(t.database, { roles: ['analyst'] });

@@ -175,6 +175,19 @@ describe('using a reset link', () => {
     expect((await getPage(t, newBrowser(t), second)).statusCode).toBe(200);
   });
 
+  it('stops working once the password is changed from the account page', async () => {
+    const user = await buildUser(t.database, { roles: ['org_member'] });
+    const link = await requestLink(user.email);
+    const browser = await loginAs(t, user);
+    const changed = await postForm(t, browser, '/account/password', { currentPassword: user.password, newPassword, confirmPassword: newPassword });
+    expect(changed.statusCode).toBe(303);
+    expect((await getPage(t, newBrowser(t), link)).statusCode).toBe(404);
+    const posted = await postForm(t, newBrowser(t), link, { password: 'another long passphrase here', password_confirmation: 'another long passphrase here' });
+    expect(posted.statusCode).toBe(404);
+    // The password set on the account page is still the one that works.
+    expect(sessionCookie(await postForm(t, newBrowser(t), '/login', { email: user.email, password: newPassword }))).toBeDefined();
+  });
+
   it('answers unknown and malformed tokens with the localised 404 page, never a 500', async () => {
     for (const token of ['abc', 'A'.repeat(43), 'x'.repeat(200), '%E2%80%AE', '..%2F..%2Fsetup']) {
       const res = await getPage(t, newBrowser(t), `/password/reset/${token}`);

@@ -71,7 +71,9 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
       }
       ctx.io.out(`Demo data: ${organisations} organisations and ${users} users created (${skipped} organisations already present).`);
       if (users > 0) {
-        ctx.io.out(`Demo accounts (e.g. coordination@cert.example, analyste1@cert.example, rssi@onep.example) use the password: ${password}`);
+        // A generated password is shown once (nobody knows it otherwise); one read from standard input is not echoed.
+        const shown = opts.passwordStdin ? 'the password read from standard input' : `the password: ${password}`;
+        ctx.io.out(`Demo accounts (e.g. coordination@cert.example, analyste1@cert.example, rssi@onep.example) use ${shown}`);
         ctx.io.out('Staff accounts enrol an authenticator app at first sign-in.');
       }
     });

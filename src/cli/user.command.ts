@@ -14,6 +14,7 @@ import { migrateToLatest } from '#src/db/migrator';
 import { catalogue } from '#src/web/catalogue';
 import { findOrganisationsByIdOrAcronym } from '#src/modules/identity/users.repository';
 import { createUser } from '#src/modules/identity/use-cases/create-user';
+import { resetUserMfa } from '#src/modules/identity/use-cases/reset-user-mfa';
 import { disableUser } from '#src/modules/identity/use-cases/disable-user';
 import { getUserByEmail } from '#src/modules/identity/use-cases/find-users';
 import { organisationName } from '#src/modules/identity/users.types';
@@ -137,6 +138,34 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
           throw refusal(config, err);
         }
         ctx.io.out(`Disabled ${result.user.email}: revoked ${result.revokedSessions} session(s) and ${result.revokedTokens} API token(s).`);
+      });
+    });
+
+  user
+    .command('reset-mfa')
+    .description('Remove the authenticator and recovery codes of a user who lost both, and end their sessions')
+    .requiredOption('--email <email>', 'e-mail address of the user')
+    .action(async (opts: { email: string }) => {
+      const config = ctx.config();
+      const reqCtx = systemContext('cli', systemClock);
+      await withDatabase(config, async (database) => {
+        let target;
+        try {
+          target = await getUserByEmail(database, reqCtx, opts.email);
+        } catch (err) {
+          if (err instanceof AppError && err.code === 'not_found') throw new CliError(`--email: no user has the address "${opts.email}"`, 1);
+          throw err;
+        }
+        if (!target.hasMfa) {
+          ctx.io.out(`${target.email} has no two-factor authentication to reset.`);
+          return;
+        }
+        try {
+          await resetUserMfa({ database, config }, reqCtx, target.id);
+        } catch (err) {
+          throw refusal(config, err);
+        }
+        ctx.io.out(`Reset two-factor authentication of ${target.email}; they enrol again at their next sign-in.`);
       });
     });
 }

@@ -50,4 +50,23 @@ describe('configuration', () => {
   it('accepts a PostgreSQL URL', () => {
     expect(loadConfig({ RIBAT_DATA_DIR: tempDir(), DATABASE_URL: 'postgres://u@127.0.0.1:5432/ribat' }).databaseUrl).toBe('postgres://u@127.0.0.1:5432/ribat');
   });
+
+  it('reads RIBAT_TRUST_PROXY as off, a hop count or proxy addresses, never as "trust every hop"', () => {
+    const dir = tempDir();
+    const trust = (value: string) => loadConfig({ RIBAT_DATA_DIR: dir, RIBAT_TRUST_PROXY: value }).trustProxy;
+    expect(loadConfig({ RIBAT_DATA_DIR: dir }).trustProxy).toBe(false);
+    expect(trust('false')).toBe(false);
+    // `true` is one proxy: the socket peer is trusted, the address it forwards is the client's, nothing beyond.
+    const one = trust('true');
+    expect(typeof one).toBe('function');
+    if (typeof one !== 'function') throw new Error('expected a predicate');
+    expect([one('10.0.0.1', 0), one('203.0.113.9', 1)]).toEqual([true, false]);
+    const two = trust('2');
+    if (typeof two !== 'function') throw new Error('expected a predicate');
+    expect([two('10.0.0.1', 0), two('10.0.0.2', 1), two('203.0.113.9', 2)]).toEqual([true, true, false]);
+    expect(trust(' 10.0.0.0/8, loopback ,::1 ')).toBe('10.0.0.0/8,loopback,::1');
+    for (const bad of ['everyone', '10.0.0.300', '10.0.0.0/8/1', '0x7f000001', '99']) {
+      expect(() => trust(bad), bad).toThrow(/RIBAT_TRUST_PROXY/);
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /** Every setting Ribat reads, validated once and frozen. See docs/CONFIGURATION.md. */
@@ -19,12 +20,25 @@ export interface Config {
   readonly timezone: string;
   readonly siteName: string;
   readonly securityContact: string;
-  readonly trustProxy: boolean;
+  /**
+   * Which reverse proxies' `X-Forwarded-For` to believe (Fastify's `trustProxy`): false (none), a function
+   * trusting the first n hops, or a comma-separated list of proxy addresses/CIDRs. Never "every hop": the
+   * left-most forwarded address is whatever the client wrote.
+   */
+  readonly trustProxy: TrustProxy;
   readonly jobsEnabled: boolean;
   readonly jobsPollMs: number;
   readonly bodyLimitBytes: number;
   readonly loginRateLimitPerMinute: number;
   readonly formRateLimitPerMinute: number;
+}
+
+/** Fastify's `trustProxy` as Ribat configures it: off, the first n hops (a predicate), or proxy addresses. */
+export type TrustProxy = false | string | ((address: string, hop: number) => boolean);
+
+/** Trusts the `hops` proxies nearest to Ribat, as proxy-addr does for a number (the Fastify types omit it). */
+export function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
 }
 
 /** A list of problems found in the environment; all of them are reported together. */
@@ -101,6 +115,43 @@ function reader(env: Env): Reader {
   };
 }
 
+const proxyNames = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** True when `entry` is an IPv4/IPv6 address, optionally with a /prefix, or one of proxy-addr's named ranges. */
+function isProxyAddress(entry: string): boolean {
+  if (proxyNames.has(entry)) return true;
+  const [address = '', prefix, extra] = entry.split('/');
+  if (extra !== undefined || (prefix !== undefined && !/^\d{1,3}$/.test(prefix))) return false;
+  return isIP(address) !== 0;
+}
+
+/**
+ * Reads RIBAT_TRUST_PROXY. `true` means the one reverse proxy in front (one hop), not "trust every hop": with
+ * the latter the client address would be the left-most `X-Forwarded-For` entry, which the client chooses,
+ * so anyone could dodge the per-address rate limits and write any address into the audit trail.
+ */
+function readTrustProxy(r: Reader): TrustProxy {
+  const name = 'RIBAT_TRUST_PROXY';
+  const v = r.optional(name);
+  if (v === null) return false;
+  const lower = v.toLowerCase();
+  if (['0', 'false', 'no', 'off'].includes(lower)) return false;
+  if (['true', 'yes', 'on'].includes(lower)) return trustHops(1);
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    if (hops >= 1 && hops <= 10) return trustHops(hops);
+    r.problems.push(`${name}: expected a number of proxy hops between 1 and 10, got "${v}"`);
+    return false;
+  }
+  const entries = v.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const bad = entries.filter((e) => !isProxyAddress(e));
+  if (entries.length === 0 || bad.length > 0) {
+    r.problems.push(`${name}: expected true, false, a number of hops or a list of proxy addresses, got "${v}"`);
+    return false;
+  }
+  return entries.join(',');
+}
+
 function isValidTimezone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -164,7 +215,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     timezone,
     siteName: r.str('RIBAT_SITE_NAME', 'Ribat'),
     securityContact: r.str('RIBAT_SECURITY_CONTACT', 'mailto:security@localhost'),
-    trustProxy: r.bool('RIBAT_TRUST_PROXY', false),
+    trustProxy: readTrustProxy(r),
     jobsEnabled: r.bool('RIBAT_JOBS_ENABLED', true),
     jobsPollMs: r.int('RIBAT_JOBS_POLL_MS', 1000, 50, 60_000),
     bodyLimitBytes: r.int('RIBAT_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),

@@ -49,6 +49,11 @@ export function csrfTokenFor(secret: string, cookieValue: string): string {
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** True when a token's scopes allow a `signed-in` route: `write` for unsafe methods, else `read` or `write`. */
+export function tokenMayUseSignedInRoute(scopes: readonly string[], isUnsafe: boolean): boolean {
+  return scopes.includes('write') || (!isUnsafe && scopes.includes('read'));
+}
+
 /** Returns the access rule declared on the matched route (undefined for unmatched URLs). */
 export function routeAccess(request: FastifyRequest): AccessRule | undefined {
   return request.routeOptions.config?.access;
@@ -155,7 +160,13 @@ export function registerAuth(app: FastifyInstance, options: AuthPluginOptions): 
       if (request.isApi) throw new AppError('unauthenticated');
       return reply.redirect(auth.stage === 'mfa-pending' ? '/login/mfa' : '/account/mfa/setup', 303);
     }
-    if (rule === 'signed-in') return;
+    if (rule === 'signed-in') {
+      // A token reaches "any signed-in user" routes only within its scopes: reading needs `read` (or `write`,
+      // which implies it) and changing anything needs `write`, so an `audit:read`-only token cannot list the
+      // owner's sessions, and no token can write through a route that forgot to name a permission.
+      if (auth.kind === 'token' && !tokenMayUseSignedInRoute(auth.scopes, unsafeMethods.has(request.method))) throw new AppError('forbidden');
+      return;
+    }
     if (!can(request.ctx.actor, rule.permission)) throw new AppError('forbidden');
   });
 

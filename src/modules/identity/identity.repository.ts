@@ -62,9 +62,34 @@ export async function clearFailedLogins(trx: DbOrTx, userId: string): Promise<vo
   await trx.updateTable('user_account').set({ failed_login_count: 0, locked_until: null }).where('id', '=', userId).execute();
 }
 
-/** Records a successful password step: lockout cleared, last sign-in time set. */
-export async function recordSuccessfulLogin(trx: DbOrTx, userId: string, now: Date): Promise<void> {
-  await trx.updateTable('user_account').set({ failed_login_count: 0, locked_until: null, last_login_at: toDbTime(now) }).where('id', '=', userId).execute();
+/**
+ * Records a successful password step and sets the last sign-in time. The failure count and lock are cleared
+ * only when the password is the last factor: for a user with MFA they are cleared by the MFA step, or anyone
+ * holding the password could reset the count between batches of guessed codes and never be locked out.
+ */
+export async function recordSuccessfulLogin(trx: DbOrTx, userId: string, now: Date, options: { clearFailures: boolean }): Promise<void> {
+  const base = { last_login_at: toDbTime(now) };
+  await trx
+    .updateTable('user_account')
+    .set(options.clearFailures ? { ...base, failed_login_count: 0, locked_until: null } : base)
+    .where('id', '=', userId)
+    .execute();
+}
+
+/**
+ * Re-reads an account's status and lock inside the caller's transaction, through a no-op update so that
+ * PostgreSQL holds the row lock until commit (SQLite runs one write transaction at a time). Concurrent
+ * sign-in or MFA attempts thereby see each other's failures: a burst of guesses cannot all pass the lock
+ * check read before the first of them was counted. Null when the account no longer exists.
+ */
+export async function lockLoginState(trx: DbOrTx, userId: string): Promise<{ status: UserStatus; lockedUntil: Date | null } | null> {
+  const row = await trx
+    .updateTable('user_account')
+    .set({ failed_login_count: sql<number>`failed_login_count` })
+    .where('id', '=', userId)
+    .returning(['status', 'locked_until'])
+    .executeTakeFirst();
+  return row ? { status: toStatus(row.status), lockedUntil: fromDbTimeOrNull(row.locked_until) } : null;
 }
 
 /** A session row to insert; `id` is the SHA-256 of the cookie token, which is never stored. */

@@ -21,6 +21,15 @@ export async function issueOneTimeToken(trx: DbOrTx, purpose: OneTimePurpose, us
   return token;
 }
 
+/**
+ * Uses up every unused token of a purpose for a user: a password reset link asked for before the password was
+ * changed must not outlive that change (whoever asked for it could otherwise set a password of their own).
+ */
+export async function invalidateOneTimeTokens(trx: DbOrTx, purpose: OneTimePurpose, userId: string, now: Date): Promise<number> {
+  const result = await trx.updateTable('one_time_token').set({ used_at: toDbTime(now) }).where('purpose', '=', purpose).where('user_id', '=', userId).where('used_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /** Looks up a valid (unused, unexpired) token of a purpose without consuming it. */
 export async function findOneTimeToken(db: DbOrTx, purpose: OneTimePurpose, token: string, now: Date): Promise<{ id: string; userId: string | null } | null> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;

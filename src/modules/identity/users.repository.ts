@@ -278,6 +278,8 @@ export async function countOtherActiveAdmins(db: DbOrTx, exceptUserId: string): 
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('user_role.role', '=', 'admin')
     .where('user_account.status', '=', 'active')
+    // An invited administrator who never set a password cannot sign in: they do not count.
+    .where('user_account.password_hash', 'is not', null)
     .where('user_account.id', '<>', exceptUserId)
     .executeTakeFirstOrThrow();
   return Number(row.n);

@@ -25,6 +25,7 @@ import { createUser } from '#src/modules/identity/use-cases/create-user';
 import { updateUser } from '#src/modules/identity/use-cases/update-user';
 import { disableUser } from '#src/modules/identity/use-cases/disable-user';
 import { enableUser } from '#src/modules/identity/use-cases/enable-user';
+import { resetUserMfa } from '#src/modules/identity/use-cases/reset-user-mfa';
 import { resendInvitation } from '#src/modules/identity/use-cases/resend-invitation';
 import { activateAccount, findActivation } from '#src/modules/identity/use-cases/activate-account';
 import { UsersListPage, type UserListFilterValues } from '#src/web/console/users/users-list-page';
@@ -46,7 +47,7 @@ const ConsoleListQuery = Type.Object({
 const DetailQuery = Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) });
 const TokenParams = Type.Object({ token: Type.String({ maxLength: 200 }) });
 
-const doneNotices = ['created', 'saved', 'disabled', 'enabled', 'resent'] as const;
+const doneNotices = ['created', 'saved', 'disabled', 'enabled', 'resent', 'mfa_reset'] as const;
 
 function isAppError(err: unknown, ...codes: AppError['code'][]): err is AppError {
   return err instanceof AppError && codes.includes(err.code);
@@ -196,6 +197,7 @@ export function usersRoutes(app: App, services: AppServices): void {
     { path: 'disable', done: 'disabled', run: (request: FastifyRequest, id: string) => disableUser(deps, request.ctx, id) },
     { path: 'enable', done: 'enabled', run: (request: FastifyRequest, id: string) => enableUser(deps, request.ctx, id) },
     { path: 'resend-invitation', done: 'resent', run: (request: FastifyRequest, id: string) => resendInvitation(deps, request.ctx, id) },
+    { path: 'reset-mfa', done: 'mfa_reset', run: (request: FastifyRequest, id: string) => resetUserMfa(deps, request.ctx, id) },
   ] as const;
   for (const action of actions) {
     app.post(`/console/users/:id/${action.path}`, { config: { access: manage }, schema: { hide: true, params: UserIdParams, body: FormBodySchema } }, async (request, reply) => {
@@ -330,5 +332,14 @@ export function usersRoutes(app: App, services: AppServices): void {
     '/api/v1/users/:id/enable',
     { config: { access: manage }, schema: { tags: ['users'], summary: 'Enable a disabled user', params: UserIdParams, response: { 200: UserResponse } } },
     async (request) => serialiseUser(await enableUser(deps, request.ctx, request.params.id)),
+  );
+
+  app.post(
+    '/api/v1/users/:id/reset-mfa',
+    {
+      config: { access: manage },
+      schema: { tags: ['users'], summary: 'Remove a user’s authenticator and recovery codes (they lost both) and end their sessions', params: UserIdParams, response: { 200: UserResponse } },
+    },
+    async (request) => serialiseUser(await resetUserMfa(deps, request.ctx, request.params.id)),
   );
 }

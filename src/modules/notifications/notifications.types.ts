@@ -46,3 +46,11 @@ export interface JobView {
 
 /** Counts per state, every state present (0 when none). */
 export type StatusCounts<S extends string> = Record<S, number>;
+
+/** The paths whose last segment is a one-time secret (activation, password reset, first-administrator setup). */
+const ONE_TIME_LINK = /(\/(?:activate|password\/reset|setup)\/)[A-Za-z0-9_-]{16,}/g;
+
+/** Replaces the secret of every one-time link in an e-mail body with a mark, leaving the rest readable. */
+export function redactOneTimeLinks(body: string): string {
+  return body.replace(ONE_TIME_LINK, '$1[redacted]');
+}

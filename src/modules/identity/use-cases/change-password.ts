@@ -9,6 +9,7 @@ import { createTranslator, isLocale } from '#src/core/i18n/i18n';
 import { PASSWORD_MAX_LENGTH, checkPassword } from '#src/modules/identity/password-policy';
 import { hashPassword, verifyPassword } from '#src/modules/identity/password';
 import { queueEmail } from '#src/modules/notifications/mailer';
+import { invalidateOneTimeTokens } from '#src/modules/identity/one-time-token';
 import { requireOwnAccount } from '#src/modules/identity/account.policy';
 import { findAccountOwner, findPasswordHash, revokeOtherSessions, savePasswordHash } from '#src/modules/identity/account.repository';
 
@@ -74,6 +75,7 @@ export async function changePassword(deps: ChangePasswordDeps, ctx: RequestConte
     // Conditional on the hash we verified: a concurrent change wins and this one is refused.
     if (!(await savePasswordHash(trx, userId, oldHash, newHash, now))) throw new AppError('conflict');
     const revokedSessions = await revokeOtherSessions(trx, userId, input.currentSessionKey, now);
+    await invalidateOneTimeTokens(trx, 'password_reset', userId, now);
     await recordAudit(trx, database.dialect, ctx, {
       action: 'user.password_changed',
       entityType: 'user',

@@ -3,7 +3,7 @@ import type { IdentityServices, UserContact } from '#src/modules/identity/identi
 import { AppError } from '#src/core/errors';
 import { recordAudit } from '#src/core/audit';
 import { createTranslator, isLocale } from '#src/core/i18n/i18n';
-import { consumeOneTimeToken, findOneTimeToken } from '#src/modules/identity/one-time-token';
+import { consumeOneTimeToken, findOneTimeToken, invalidateOneTimeTokens } from '#src/modules/identity/one-time-token';
 import { checkNewPassword } from '#src/modules/identity/identity.validation';
 import { hashPassword } from '#src/modules/identity/password';
 import { queueEmail } from '#src/modules/notifications/mailer';
@@ -34,6 +34,7 @@ export async function resetPassword(services: IdentityServices, ctx: RequestCont
   await database.db.transaction().execute(async (trx) => {
     if (!(await consumeOneTimeToken(trx, tokenId, now))) throw new AppError('not_found');
     await setPasswordHash(trx, user.id, passwordHash, now);
+    await invalidateOneTimeTokens(trx, 'password_reset', user.id, now);
     const revokedSessions = await revokeUserSessions(trx, user.id, now);
     await recordAudit(trx, database.dialect, ctx, { action: 'user.password_reset', entityType: 'user', entityId: user.id, after: { revokedSessions } });
     const params = { name: user.displayName, site: config.siteName, link: `${config.publicUrl}/password/forgot` };

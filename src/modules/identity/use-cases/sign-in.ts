@@ -4,7 +4,7 @@ import { AppError } from '#src/core/errors';
 import { recordAudit } from '#src/core/audit';
 import { verifyPassword } from '#src/modules/identity/password';
 import { isLocked } from '#src/modules/identity/lockout';
-import { findLoginCandidateByEmail, recordSuccessfulLogin, revokeSession } from '#src/modules/identity/identity.repository';
+import { findLoginCandidateByEmail, lockLoginState, recordSuccessfulLogin, revokeSession } from '#src/modules/identity/identity.repository';
 import { openSession, provenActor, recordLoginFailure, sessionStage } from '#src/modules/identity/sessions';
 
 /** What the sign-in form sends, plus the browser's current session (replaced on success). */
@@ -40,20 +40,23 @@ export async function signIn(services: IdentityServices, ctx: RequestContext, in
   // Unknown addresses are not audited: what was typed there could be a password.
   if (!candidate) throw invalidCredentials();
 
-  const refusal = candidate.status !== 'active' ? 'disabled' : isLocked(candidate.lockedUntil, now) ? 'locked' : !passwordOk ? 'wrong_password' : null;
-  if (refusal !== null) {
-    await database.db.transaction().execute((trx) => recordLoginFailure(trx, database.dialect, ctx, candidate.id, refusal));
-    throw invalidCredentials();
-  }
-
   const stage = sessionStage(candidate.roles, candidate.hasMfa, false, config);
   const cookieToken = await database.db.transaction().execute(async (trx) => {
+    // Status and lock are read again under the row lock: concurrent guesses are judged one after another.
+    const fresh = await lockLoginState(trx, candidate.id);
+    const status = fresh?.status ?? 'disabled';
+    const refusal = status !== 'active' ? 'disabled' : isLocked(fresh?.lockedUntil ?? null, now) ? 'locked' : !passwordOk ? 'wrong_password' : null;
+    if (refusal !== null) {
+      await recordLoginFailure(trx, database.dialect, ctx, candidate.id, refusal);
+      return null;
+    }
     const actorCtx: RequestContext = { ...ctx, actor: provenActor(candidate) };
     if (input.currentSessionId !== null) await revokeSession(trx, input.currentSessionId, now);
-    await recordSuccessfulLogin(trx, candidate.id, now);
+    await recordSuccessfulLogin(trx, candidate.id, now, { clearFailures: !candidate.hasMfa });
     const token = await openSession(trx, config, actorCtx, candidate.id, { mfaVerified: false, userAgent: input.userAgent });
     await recordAudit(trx, database.dialect, actorCtx, { action: 'user.login', entityType: 'user', entityId: candidate.id, after: { stage } });
     return token;
   });
+  if (cookieToken === null) throw invalidCredentials();
   return { cookieToken, userId: candidate.id, roles: candidate.roles, stage };
 }

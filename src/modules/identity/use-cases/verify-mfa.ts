@@ -6,7 +6,7 @@ import { isLocked } from '#src/modules/identity/lockout';
 import { matchTotp } from '#src/modules/identity/totp';
 import { hashRecoveryCode, normaliseRecoveryCode } from '#src/modules/identity/recovery-codes';
 import { openMfaSecret } from '#src/modules/identity/mfa-secrets';
-import { advanceMfaStep, clearFailedLogins, findMfaState, revokeSession, useRecoveryCode } from '#src/modules/identity/identity.repository';
+import { advanceMfaStep, clearFailedLogins, findMfaState, lockLoginState, revokeSession, useRecoveryCode } from '#src/modules/identity/identity.repository';
 import { openSession, provenActor, recordLoginFailure } from '#src/modules/identity/sessions';
 
 /** The second step of signing in: a TOTP code or a recovery code, for the session that passed the password step. */
@@ -43,9 +43,12 @@ export async function verifyMfa(services: IdentityServices, ctx: RequestContext,
     step = matchTotp(secret, code, now, state.lastStep);
   }
   const recoveryCode = method === 'recovery_code' ? normaliseRecoveryCode(recovery) : null;
-  const locked = isLocked(state.lockedUntil, now);
 
   const outcome = await database.db.transaction().execute(async (trx) => {
+    // The lock is read again under the row lock, so a burst of concurrent guesses cannot all pass a check made
+    // before the first of them was counted.
+    const fresh = await lockLoginState(trx, state.userId);
+    const locked = fresh === null || fresh.status !== 'active' || isLocked(fresh.lockedUntil, now);
     let ok = false;
     if (!locked) {
       if (method === 'totp') ok = step !== null && (await advanceMfaStep(trx, state.userId, step));

@@ -25,6 +25,8 @@ export async function listTerms(database: DatabaseHandle, ctx: RequestContext, v
   if (!isSignedIn(ctx.actor)) throw new AppError('unauthenticated');
   const vocabulary = requireVocabulary(vocabularyName);
   const after = decodeCursor(options.cursor);
+  // The key is a term's position: anything else is a forged cursor (PostgreSQL would reject NaN with a 500).
+  if (after !== null && (typeof after.k !== 'number' || !Number.isSafeInteger(after.k))) throw AppError.field('cursor', 'invalid');
   const rows = await findTerms(database.db, vocabulary, { includeRetired: options.includeRetired, after, limit: options.limit + 1 });
   return { vocabulary, page: toPage(rows, options.limit, (last) => ({ k: last.position, id: last.id })) };
 }

@@ -147,6 +147,17 @@ export function UserDetailPage(props: UserDetailPageProps) {
           </p>
         </form>
       ) : null}
+      {user.hasMfa && !isSelf ? (
+        <form method="post" action={`${base}/reset-mfa`}>
+          <CsrfField token={page.csrfToken} />
+          <p class="field__hint">{t('users.detail.reset_mfa.hint')}</p>
+          <p>
+            <button type="submit" class="button button--secondary">
+              {t('users.detail.reset_mfa')}
+            </button>
+          </p>
+        </form>
+      ) : null}
       {user.status === 'disabled' ? (
         <form method="post" action={`${base}/enable`}>
           <CsrfField token={page.csrfToken} />
