@@ -128,8 +128,9 @@ export function registerAuth(app: FastifyInstance, options: AuthPluginOptions): 
     }
     request.i18n = createTranslator(catalogue, locale, config.timezone);
     request.ctx = { actor: actorFor(auth), requestId: request.id, locale, clock, ip: request.ip };
-    if (fromQuery && auth.kind === 'session' && auth.stage === 'full' && fromUser !== null && fromUser !== fromQuery) {
-      // An explicit switch by a signed-in user becomes their preference, so it sticks across devices.
+    if (fromQuery && auth.kind === 'session' && auth.stage === 'full' && fromUser !== null && fromUser !== fromQuery && request.headers['sec-fetch-site'] !== 'cross-site') {
+      // An explicit switch by a signed-in user becomes their preference, so it sticks across devices (a link
+      // from another site only changes this page's language, not the stored preference).
       await setUserLocale(database, request.ctx, auth.user.id, fromQuery);
     }
 

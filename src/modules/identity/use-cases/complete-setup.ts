@@ -9,7 +9,7 @@ import { consumeOneTimeToken, findOneTimeToken } from '#src/modules/identity/one
 import { hashPassword } from '#src/modules/identity/password';
 import { checkNewPassword, isPlausibleEmail } from '#src/modules/identity/identity.validation';
 import { hasActiveAdministrator, isEmailTaken, normaliseEmail } from '#src/modules/identity/identity.repository';
-import { insertUser } from '#src/modules/identity/users.repository';
+import { insertUser, lockAdministratorChanges } from '#src/modules/identity/users.repository';
 
 /** The first administrator, as typed in the set-up form. */
 export interface CompleteSetupInput {
@@ -51,6 +51,8 @@ export async function completeSetup(services: IdentityServices, ctx: RequestCont
   // The set-up link, not a user, creates this account: the audit trail says so.
   const setupCtx: RequestContext = { ...ctx, actor: systemActor('setup') };
   await database.db.transaction().execute(async (trx) => {
+    // Serialise with any other administrator change, so two set-up links used at once create one admin.
+    await lockAdministratorChanges(trx, database.dialect);
     if (await hasActiveAdministrator(trx)) throw new AppError('not_found');
     if (await isEmailTaken(trx, email)) throw AppError.field('email', 'email_taken');
     if (!(await consumeOneTimeToken(trx, tokenId, now))) throw new AppError('not_found');
