@@ -170,7 +170,7 @@ export function taxonomiesRoutes(app: App, services: AppServices): void {
   app.get(
     '/api/v1/vocabularies',
     { config: { access: 'signed-in' }, schema: { tags: ['vocabularies'], summary: 'List the vocabularies', response: { 200: VocabularyList } } },
-    async (request) => ({ items: await listVocabularies(database, request.ctx) }),
+    async (request) => ({ items: await listVocabularies(database, request.ctx), nextCursor: null }),
   );
 
   app.get(

@@ -35,7 +35,8 @@ export const VocabularySummarySchema = Type.Object({
   termCount: Type.Integer(),
   retiredCount: Type.Integer(),
 });
-export const VocabularyList = Type.Object({ items: Type.Array(VocabularySummarySchema) });
+/** The vocabularies (a short, fixed set): the same page envelope as every list, always on one page. */
+export const VocabularyList = Type.Object({ items: Type.Array(VocabularySummarySchema), nextCursor: Type.Null() });
 
 /** Body of a term creation. */
 export const CreateTermBody = Type.Object(
