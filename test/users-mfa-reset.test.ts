@@ -67,3 +67,26 @@ describe('resetting a user’s two-factor authentication', () => {
     expect(row.mfa_secret).not.toBeNull();
   });
 });
+
+describe('ribat user reset-mfa', () => {
+  it('resets a user found by e-mail and names --email for an unknown address', async () => {
+    const { main } = await import('#src/cli/main');
+    const { openCliTestEnvironment } = await import('./helpers/app');
+    const cli = await openCliTestEnvironment();
+    try {
+      const target = await buildUser(cli.database, { roles: ['analyst'], mfaSecret: 'sealed-secret-cli' });
+      const out: string[] = [];
+      const err: string[] = [];
+      const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l), readStdin: async () => '', env: cli.env };
+      expect(await main(['node', 'ribat', 'user', 'reset-mfa', '--email', target.email], io)).toBe(0);
+      const row = await cli.database.db.selectFrom('user_account').select('mfa_secret').where('id', '=', target.id).executeTakeFirstOrThrow();
+      expect(row.mfa_secret).toBeNull();
+      const audit = await cli.database.db.selectFrom('audit_event').select('actor_label').where('action', '=', 'user.mfa_reset').executeTakeFirstOrThrow();
+      expect(audit.actor_label).toBe('cli');
+      expect(await main(['node', 'ribat', 'user', 'reset-mfa', '--email', 'nobody@example.ma'], io)).toBe(1);
+      expect(err.join('\n')).toContain('--email');
+    } finally {
+      await cli.close();
+    }
+  });
+});

@@ -3,6 +3,8 @@ import type { CliContext } from '#src/cli/main';
 import type { Config } from '#src/config/config';
 import type { DatabaseHandle } from '#src/db/database';
 import type { FieldError } from '#src/core/errors';
+import type { RequestContext } from '#src/core/context';
+import type { User } from '#src/modules/identity/users.types';
 import { CliError } from '#src/cli/main';
 import { allRoles } from '#src/core/access';
 import { AppError } from '#src/core/errors';
@@ -64,6 +66,16 @@ interface CreateOptions {
   passwordStdin?: boolean;
 }
 
+/** The user with this e-mail address, or a refusal naming `--email`. */
+async function requireUserByEmail(database: DatabaseHandle, reqCtx: RequestContext, email: string): Promise<User> {
+  try {
+    return await getUserByEmail(database, reqCtx, email);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'not_found') throw new CliError(`--email: no user has the address "${email}"`, 1);
+    throw err;
+  }
+}
+
 /** `ribat user create` and `ribat user disable`, audited with the actor label 'cli'. */
 export function registerUserCommands(program: Command, ctx: CliContext): void {
   const user = program.command('user').description('Manage user accounts');
@@ -120,13 +132,7 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
       const config = ctx.config();
       const reqCtx = systemContext('cli', systemClock);
       await withDatabase(config, async (database) => {
-        let target;
-        try {
-          target = await getUserByEmail(database, reqCtx, opts.email);
-        } catch (err) {
-          if (err instanceof AppError && err.code === 'not_found') throw new CliError(`--email: no user has the address "${opts.email}"`, 1);
-          throw err;
-        }
+        const target = await requireUserByEmail(database, reqCtx, opts.email);
         if (target.status === 'disabled') {
           ctx.io.out(`${target.email} is already disabled.`);
           return;
@@ -149,13 +155,7 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
       const config = ctx.config();
       const reqCtx = systemContext('cli', systemClock);
       await withDatabase(config, async (database) => {
-        let target;
-        try {
-          target = await getUserByEmail(database, reqCtx, opts.email);
-        } catch (err) {
-          if (err instanceof AppError && err.code === 'not_found') throw new CliError(`--email: no user has the address "${opts.email}"`, 1);
-          throw err;
-        }
+        const target = await requireUserByEmail(database, reqCtx, opts.email);
         if (!target.hasMfa) {
           ctx.io.out(`${target.email} has no two-factor authentication to reset.`);
           return;
