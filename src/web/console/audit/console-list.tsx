@@ -1,4 +1,5 @@
 import type { Translator } from '#src/core/i18n/i18n';
+import { Pagination } from '#src/web/components/form';
 
 /** Builds a console URL keeping the non-empty query parameters in a stable order. */
 export function consoleHref(path: string, params: Record<string, string | number | undefined | null>): string {
@@ -10,27 +11,9 @@ export function consoleHref(path: string, params: Record<string, string | number
   return qs ? `${path}?${qs}` : path;
 }
 
-/** Cursor pagination that keeps the filters: a link back to the first page and one to the next. */
+/** Cursor pagination that keeps the filters: the shared Pagination with an explicit first-page link. */
 export function FilteredPagination({ i18n, firstHref, nextHref, isFirst }: { i18n: Translator; firstHref: string; nextHref: string | null; isFirst: boolean }) {
-  if (!nextHref && isFirst) return null;
-  return (
-    <nav class="pagination" aria-label={i18n.t('pagination.label')}>
-      <ul>
-        {!isFirst ? (
-          <li>
-            <a href={firstHref}>{i18n.t('pagination.first')}</a>
-          </li>
-        ) : null}
-        {nextHref ? (
-          <li>
-            <a href={nextHref} rel="next">
-              {i18n.t('pagination.next')}
-            </a>
-          </li>
-        ) : null}
-      </ul>
-    </nav>
-  );
+  return <Pagination i18n={i18n} nextHref={nextHref} isFirst={isFirst} firstHref={firstHref} />;
 }
 
 /** A date and time in the reader's language, with the exact instant machine-readable. */
