@@ -5,6 +5,7 @@ import type { DatabaseHandle } from '#src/db/database';
 import type { Logger } from '#src/core/logger';
 import type { Clock } from '#src/core/time';
 import { sendEmailJob } from '#src/modules/notifications/mailer';
+import { bulletinNotifyJob } from '#src/modules/notifications/bulletin-notify.job';
 
 /** What job handlers receive. */
 export interface JobDeps {
@@ -15,4 +16,4 @@ export interface JobDeps {
 }
 
 /** Every job kind, in one list (the runner refuses kinds it does not know). */
-export const jobDefinitions: readonly JobDefinition<TSchema, JobDeps>[] = [sendEmailJob];
+export const jobDefinitions: readonly JobDefinition<TSchema, JobDeps>[] = [sendEmailJob, bulletinNotifyJob as unknown as JobDefinition<TSchema, JobDeps>];

@@ -2,6 +2,8 @@ import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import type { BulletinKind, ReferencePattern } from '#src/modules/bulletins/reference';
+import { DEFAULT_KIND_CODES, DEFAULT_REFERENCE_PATTERN, isValidKindCode, parseReferencePattern } from '#src/modules/bulletins/reference';
 
 /** Every setting Ribat reads, validated once and frozen. See docs/CONFIGURATION.md. */
 export interface Config {
@@ -31,6 +33,12 @@ export interface Config {
   readonly bodyLimitBytes: number;
   readonly loginRateLimitPerMinute: number;
   readonly formRateLimitPerMinute: number;
+  /** Pattern of bulletin reference numbers (see src/modules/bulletins/reference.ts). */
+  readonly referencePattern: ReferencePattern;
+  /** What `{KIND}` becomes for each kind. */
+  readonly referenceKindCodes: Readonly<Record<BulletinKind, string>>;
+  /** The system Chromium used to print PDFs; null when absent (PDF links are then not offered). */
+  readonly chromiumPath: string | null;
 }
 
 /** Fastify's `trustProxy` as Ribat configures it: off, the first n hops (a predicate), or proxy addresses. */
@@ -181,6 +189,41 @@ function resolveSecret(r: Reader, dataDir: string, createIfMissing: boolean): st
   return secret;
 }
 
+/** Reads RIBAT_REFERENCE_PATTERN (default `RIBAT-{YYYY}-{KIND}-{NNNN}`). */
+function readReferencePattern(r: Reader): ReferencePattern {
+  const source = r.str('RIBAT_REFERENCE_PATTERN', DEFAULT_REFERENCE_PATTERN);
+  const parsed = parseReferencePattern(source);
+  if (parsed.ok) return parsed.pattern;
+  r.problems.push(`RIBAT_REFERENCE_PATTERN: invalid pattern "${source}" (${JSON.stringify(parsed.error)})`);
+  const fallback = parseReferencePattern(DEFAULT_REFERENCE_PATTERN);
+  if (!fallback.ok) throw new Error('default reference pattern is invalid');
+  return fallback.pattern;
+}
+
+/** Reads RIBAT_REFERENCE_KIND_CODES, e.g. `bulletin=AVI,alert=ALE,note=NOT`; missing kinds keep their default. */
+function readKindCodes(r: Reader): Record<BulletinKind, string> {
+  const codes: Record<BulletinKind, string> = { ...DEFAULT_KIND_CODES };
+  const v = r.optional('RIBAT_REFERENCE_KIND_CODES');
+  if (v === null) return codes;
+  for (const entry of v.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+    const [kind = '', code = ''] = entry.split('=').map((x) => x.trim());
+    if ((kind === 'bulletin' || kind === 'alert' || kind === 'note') && isValidKindCode(code)) codes[kind] = code;
+    else r.problems.push(`RIBAT_REFERENCE_KIND_CODES: expected kind=CODE (kinds bulletin, alert, note; codes of 1 to 16 letters or digits), got "${entry}"`);
+  }
+  return codes;
+}
+
+/** Reads RIBAT_CHROMIUM_PATH; by default Debian's /usr/bin/chromium when it exists. */
+function readChromiumPath(r: Reader): string | null {
+  const v = r.optional('RIBAT_CHROMIUM_PATH');
+  if (v !== null) {
+    if (['none', 'off', 'false'].includes(v.toLowerCase())) return null;
+    if (!existsSync(v)) r.problems.push(`RIBAT_CHROMIUM_PATH: no such file "${v}"`);
+    return v;
+  }
+  return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : null;
+}
+
 export interface LoadConfigOptions {
   /** Write `<dataDir>/secret.key` when no secret exists (true for the server and CLI, false in tests). */
   createSecret?: boolean;
@@ -221,6 +264,9 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     bodyLimitBytes: r.int('RIBAT_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     loginRateLimitPerMinute: r.int('RIBAT_LOGIN_RATE_LIMIT', 10, 1, 10_000),
     formRateLimitPerMinute: r.int('RIBAT_FORM_RATE_LIMIT', 30, 1, 10_000),
+    referencePattern: readReferencePattern(r),
+    referenceKindCodes: readKindCodes(r),
+    chromiumPath: readChromiumPath(r),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(config);

@@ -77,6 +77,14 @@ export const permissions = {
   'vocabularies:manage': { roles: ['admin'], scope: 'write' },
   'audit:read': { roles: ['admin'], scope: 'audit:read' },
   'outbox:read': { roles: ['admin'], scope: 'audit:read' },
+  /** Reading bulletins in the console (drafts, reviews, history). */
+  'bulletins:read': { roles: ['admin', 'coordinator', 'analyst', 'author', 'reviewer'], scope: 'read' },
+  /** Writing and submitting bulletins; editing published ones (which then go through review again). */
+  'bulletins:write': { roles: ['admin', 'coordinator', 'author'], scope: 'write' },
+  /** Approving (never one's own work), requesting changes, publishing, closing and withdrawing. */
+  'bulletins:review': { roles: ['admin', 'coordinator', 'reviewer'], scope: 'write' },
+  /** Managing the subscribers list in the console. */
+  'subscriptions:manage': { roles: ['admin', 'coordinator'], scope: 'write' },
   /** Changing one's own account through the API (tokens, sessions): every role, and a token needs `write`. */
   'account:write': { roles: allRoles, scope: 'write' },
 } as const satisfies Record<string, { roles: readonly Role[]; scope: TokenScope }>;

@@ -1,9 +1,11 @@
 import { Migrator, PostgresAdapter, sql, type Migration, type MigrationProvider, type Kysely, type MigrationResultSet } from 'kysely';
 import * as m0001 from '#src/db/migrations/0001-foundation';
+import * as m0002 from '#src/db/migrations/0002-bulletins';
 
 /** The static, ordered list of migrations: nothing is discovered from the file system at run time. */
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
+  '0002-bulletins': m0002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -10,6 +10,22 @@ import type {
 import type { OrganisationContactTable, OrganisationTable } from '#src/modules/constituents/constituents.tables';
 import type { VocabularyTermTable } from '#src/modules/taxonomies/taxonomies.tables';
 import type { EmailMessageTable } from '#src/modules/notifications/notifications.tables';
+import type { BulletinDeliveryTable, SubscriptionTable } from '#src/modules/notifications/subscriptions.tables';
+import type {
+  BulletinAliasTable,
+  BulletinCommentTable,
+  BulletinCveTable,
+  BulletinFtsTable,
+  BulletinListingTable,
+  BulletinProductTable,
+  BulletinRecipientOrganisationTable,
+  BulletinRecipientUserTable,
+  BulletinRevisionTable,
+  BulletinTable,
+  ProductTable,
+  ProductVendorTable,
+  ReferenceCounterTable,
+} from '#src/modules/bulletins/bulletins.tables';
 
 /** Every table Ribat owns, as Kysely sees it. */
 export interface Database {
@@ -27,4 +43,19 @@ export interface Database {
   organisation_contact: OrganisationContactTable;
   vocabulary_term: VocabularyTermTable;
   email_message: EmailMessageTable;
+  product_vendor: ProductVendorTable;
+  product: ProductTable;
+  bulletin: BulletinTable;
+  bulletin_alias: BulletinAliasTable;
+  bulletin_revision: BulletinRevisionTable;
+  bulletin_comment: BulletinCommentTable;
+  reference_counter: ReferenceCounterTable;
+  bulletin_listing: BulletinListingTable;
+  bulletin_fts: BulletinFtsTable;
+  bulletin_cve: BulletinCveTable;
+  bulletin_product: BulletinProductTable;
+  bulletin_recipient_organisation: BulletinRecipientOrganisationTable;
+  bulletin_recipient_user: BulletinRecipientUserTable;
+  subscription: SubscriptionTable;
+  bulletin_delivery: BulletinDeliveryTable;
 }

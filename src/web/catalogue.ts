@@ -9,9 +9,12 @@ import { accountMessages } from '#src/modules/identity/account.messages';
 import { identityMessages } from '#src/modules/identity/identity.messages';
 import { constituentsMessages } from '#src/modules/constituents/constituents.messages';
 import { taxonomiesMessages } from '#src/modules/taxonomies/taxonomies.messages';
+import { bulletinsMessages } from '#src/modules/bulletins/bulletins.messages';
+import { bulletinsPublicMessages } from '#src/web/public/bulletins/bulletins-public.messages';
+import { subscriptionsMessages } from '#src/modules/notifications/subscriptions.messages';
 
 /**
  * Every message catalogue, merged. Each module declares its strings in a `*.messages.ts` file with
  * `defineMessages`, so a key missing in one language fails the typecheck; add the module's export here.
  */
-export const catalogue: Messages<string> = mergeMessages(webMessages, auditMessages, notificationsMessages, dashboardMessages, publicMessages, usersMessages, accountMessages, identityMessages, constituentsMessages, taxonomiesMessages);
+export const catalogue: Messages<string> = mergeMessages(webMessages, auditMessages, notificationsMessages, dashboardMessages, publicMessages, usersMessages, accountMessages, identityMessages, constituentsMessages, taxonomiesMessages, bulletinsMessages, bulletinsPublicMessages, subscriptionsMessages);

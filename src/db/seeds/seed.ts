@@ -3,9 +3,12 @@ import type { Clock } from '#src/core/time';
 import { newId } from '#src/core/ids';
 import { toDbTime } from '#src/core/time';
 import { sectorSeed } from '#src/db/seeds/sectors';
+import { criticalitySeed, riskSeed } from '#src/db/seeds/bulletins';
 
 const vocabularies: Record<string, readonly { code: string; fr: string; ar: string; en: string }[]> = {
   sector: sectorSeed,
+  criticality: criticalitySeed,
+  risk: riskSeed,
 };
 
 /**

@@ -5,6 +5,10 @@ export const taxonomiesMessages = defineMessages({
   fr: {
     'taxonomies.vocabulary.sector.title': "Secteurs d'activité",
     'taxonomies.vocabulary.sector.description': "Le secteur d'activité de chaque organisation, utilisé pour les filtres et les statistiques.",
+    'taxonomies.vocabulary.criticality.title': 'Niveaux de criticité',
+    'taxonomies.vocabulary.criticality.description': 'La criticité des bulletins, du plus grave au moins grave : la position ordonne les niveaux et sert aux filtres « criticité minimale ».',
+    'taxonomies.vocabulary.risk.title': 'Risques',
+    'taxonomies.vocabulary.risk.description': 'Les conséquences possibles des vulnérabilités, cochées dans chaque bulletin.',
     'taxonomies.breadcrumbs': "Fil d'Ariane",
     'taxonomies.list.title': 'Vocabulaires',
     'taxonomies.list.lead': "Les listes de valeurs proposées dans les formulaires. Un terme retiré reste valable sur les fiches existantes mais n'est plus proposé.",
@@ -40,6 +44,10 @@ export const taxonomiesMessages = defineMessages({
   ar: {
     'taxonomies.vocabulary.sector.title': 'قطاعات النشاط',
     'taxonomies.vocabulary.sector.description': 'قطاع نشاط كل هيئة، ويُستعمل في التصفية والإحصاءات.',
+    'taxonomies.vocabulary.criticality.title': 'مستويات الخطورة',
+    'taxonomies.vocabulary.criticality.description': 'خطورة النشرات، من الأشد إلى الأخف: يحدد الترتيب المستويات ويُستعمل في تصفية «الحد الأدنى للخطورة».',
+    'taxonomies.vocabulary.risk.title': 'المخاطر',
+    'taxonomies.vocabulary.risk.description': 'العواقب المحتملة للثغرات، تُحدَّد في كل نشرة.',
     'taxonomies.breadcrumbs': 'مسار التنقل',
     'taxonomies.list.title': 'المفردات',
     'taxonomies.list.lead': 'قوائم القيم المقترحة في النماذج. يبقى المصطلح المسحوب صالحًا في السجلات القائمة لكنه لا يُقترح بعد ذلك.',
@@ -75,6 +83,10 @@ export const taxonomiesMessages = defineMessages({
   en: {
     'taxonomies.vocabulary.sector.title': 'Sectors of activity',
     'taxonomies.vocabulary.sector.description': "Each organisation's sector of activity, used in filters and statistics.",
+    'taxonomies.vocabulary.criticality.title': 'Criticality levels',
+    'taxonomies.vocabulary.criticality.description': 'How critical a bulletin is, most severe first: the position orders the levels and drives "minimum criticality" filters.',
+    'taxonomies.vocabulary.risk.title': 'Risks',
+    'taxonomies.vocabulary.risk.description': 'The possible consequences of vulnerabilities, ticked in each bulletin.',
     'taxonomies.breadcrumbs': 'Breadcrumbs',
     'taxonomies.list.title': 'Vocabularies',
     'taxonomies.list.lead': 'The lists of values offered in forms. A retired term stays valid on existing records but is no longer offered.',

@@ -5,7 +5,7 @@ import type { Locale } from '#src/core/i18n/i18n';
  * vocabularies itself is code because each one is referenced by the records that use it. A later issue adds
  * one by appending an entry here, a seed in src/db/seeds/ and the two message keys.
  */
-export const vocabularyNames = ['sector'] as const;
+export const vocabularyNames = ['sector', 'criticality', 'risk'] as const;
 export type VocabularyName = (typeof vocabularyNames)[number];
 
 /** True when `value` names a known vocabulary. */
