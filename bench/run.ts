@@ -3,7 +3,8 @@
  * database, so the ratio is what matters (absolute times depend on the machine):
  *  - appending hash-chained audit events vs inserting the same rows without the chain;
  *  - verifying the chain vs reading the same rows;
- *  - rendering the home page (session lookup, i18n, layout) vs the bare /healthz route.
+ *  - rendering the home page (session lookup, i18n, layout) vs the bare /healthz route;
+ *  - bulletins (bench/bulletins.ts): full-text search vs a LIKE scan, public pages and feeds vs /healthz.
  * Run with `npm run bench`; set BENCH_PG=postgres://… to run the database parts on PostgreSQL too.
  */
 import { performance } from 'node:perf_hooks';
@@ -19,6 +20,7 @@ import { buildApp } from '#src/app';
 import { loadConfig } from '#src/config/config';
 import { createLogger } from '#src/core/logger';
 import { catalogue } from '#src/web/catalogue';
+import { benchPublicPages, benchSearch, seedBulletins } from './bulletins';
 
 const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 5000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
@@ -82,6 +84,9 @@ async function benchPages(): Promise<void> {
   await runSeeds(database, systemClock);
   const config = loadConfig({ RIBAT_SECRET: 'bench-secret-bench-secret-bench-secret-0', RIBAT_DATA_DIR: '/tmp/ribat-bench', RIBAT_LOG_LEVEL: 'silent' }, { createSecret: false });
   const app = await buildApp({ config, database, logger: createLogger('silent'), clock: systemClock, catalogue, version: 'bench' });
+  const seedMs = await seedBulletins(database, config);
+  console.log(`[sqlite] published ${process.env.BENCH_BULLETINS ?? 1000} bulletins through the use cases in ${(seedMs / 1000).toFixed(1)} s`);
+  await benchSearch('sqlite', database, line);
   for (let i = 0; i < 100; i++) await app.inject({ method: 'GET', url: '/' });
   const baseline = await timed(async () => {
     for (let i = 0; i < REQUESTS; i++) await app.inject({ method: 'GET', url: '/healthz' });
@@ -92,6 +97,7 @@ async function benchPages(): Promise<void> {
   line(`[pages] render / in Arabic ×${REQUESTS}`, page, '/healthz', baseline, REQUESTS, 'req');
   const size = (await app.inject({ method: 'GET', url: '/' })).body.length;
   console.log(`[pages] home page HTML: ${size} bytes`);
+  await benchPublicPages(app, Math.min(REQUESTS, 500), line);
   await app.close();
   await database.close();
 }
@@ -112,6 +118,11 @@ async function main(): Promise<void> {
     try {
       await migrateToLatest(database.db);
       await benchAudit('postgres', database);
+      await runSeeds(database, systemClock);
+      const config = loadConfig({ RIBAT_SECRET: 'bench-secret-bench-secret-bench-secret-0', RIBAT_DATA_DIR: '/tmp/ribat-bench', RIBAT_LOG_LEVEL: 'silent' }, { createSecret: false });
+      const seedMs = await seedBulletins(database, config);
+      console.log(`[postgres] published ${process.env.BENCH_BULLETINS ?? 1000} bulletins through the use cases in ${(seedMs / 1000).toFixed(1)} s`);
+      await benchSearch('postgres', database, line);
     } finally {
       await database.close();
       await admin.query(`drop schema ${schema} cascade`);

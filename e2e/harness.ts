@@ -39,26 +39,35 @@ export interface RunningRibat {
   setupLink: string | null;
   /** Everything the server printed, for failure messages. */
   output(): string;
+  /** Runs `ribat <args>` on the same data folder (standard input optional); resolves with its output, rejects on failure. */
+  cli(args: string[], stdin?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
+/** Settings a test adds to the server's environment (e.g. RIBAT_MFA_REQUIRED_FOR_STAFF=false). */
+export interface StartOptions {
+  env?: Record<string, string>;
+}
+
 /** Starts `ribat serve` on SQLite in a temporary folder and waits until /readyz answers and the start banner is out. */
-export async function startRibat(): Promise<RunningRibat> {
+export async function startRibat(options: StartOptions = {}): Promise<RunningRibat> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ribat-e2e-'));
   const baseUrl = `http://127.0.0.1:${port}`;
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dataDir,
+    RIBAT_DATA_DIR: dataDir,
+    RIBAT_PORT: String(port),
+    RIBAT_PUBLIC_URL: baseUrl,
+    RIBAT_HOST: '127.0.0.1',
+    RIBAT_JOBS_POLL_MS: '200',
+    RIBAT_LOG_LEVEL: 'warn',
+    ...options.env,
+  };
   const child: ChildProcessByStdio<null, Readable, Readable> = spawn(process.execPath, ['bin/ribat.js', 'serve'], {
     cwd: repoRoot,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? dataDir,
-      RIBAT_DATA_DIR: dataDir,
-      RIBAT_PORT: String(port),
-      RIBAT_PUBLIC_URL: baseUrl,
-      RIBAT_HOST: '127.0.0.1',
-      RIBAT_JOBS_POLL_MS: '200',
-      RIBAT_LOG_LEVEL: 'warn',
-    },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -91,6 +100,15 @@ export async function startRibat(): Promise<RunningRibat> {
     baseUrl,
     setupLink,
     output: () => out,
+    cli: (args, stdin) =>
+      new Promise((resolve, reject) => {
+        const run = spawn(process.execPath, ['bin/ribat.js', ...args], { cwd: repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
+        let text = '';
+        run.stdout.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        run.stderr.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        run.stdin.end(stdin ?? '');
+        run.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`ribat ${args.join(' ')} exited with ${code}:\n${text}`))));
+      }),
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');

@@ -28,6 +28,10 @@ import { accountRoutes } from '#src/modules/identity/account.routes';
 import { identityRoutes } from '#src/modules/identity/identity.routes';
 import { constituentsRoutes } from '#src/modules/constituents/constituents.routes';
 import { taxonomiesRoutes } from '#src/modules/taxonomies/taxonomies.routes';
+import { bulletinsApiRoutes } from '#src/modules/bulletins/bulletins.api.routes';
+import { bulletinsConsoleRoutes } from '#src/modules/bulletins/bulletins.console.routes';
+import { bulletinsPublicRoutes } from '#src/web/public/bulletins/bulletins-public.routes';
+import { subscriptionsRoutes } from '#src/modules/notifications/subscriptions.routes';
 
 /** What the application is built from; tests build it with an in-memory database and a fixed clock. */
 export interface AppServices {
@@ -46,7 +50,10 @@ export type ModuleRegistration = (app: App, services: AppServices) => void | Pro
  * Every module, in one auditable list. A route registered without an access rule makes the app refuse to
  * start (see the onRoute hook below), so no route can be public by accident.
  */
-const modules: readonly ModuleRegistration[] = [systemRoutes, publicRoutes, consoleRoutes, auditRoutes, notificationsRoutes, accountRoutes, usersRoutes, identityRoutes, constituentsRoutes, taxonomiesRoutes];
+const modules: readonly ModuleRegistration[] = [
+  systemRoutes, publicRoutes, consoleRoutes, auditRoutes, notificationsRoutes, accountRoutes, usersRoutes, identityRoutes, constituentsRoutes, taxonomiesRoutes,
+  bulletinsApiRoutes, bulletinsConsoleRoutes, bulletinsPublicRoutes, subscriptionsRoutes,
+];
 
 /** A route as registered, with its access rule: the authorisation suites iterate over this list. */
 export interface RegisteredRoute {

@@ -6,6 +6,7 @@ import type { Logger } from '#src/core/logger';
 import type { Clock } from '#src/core/time';
 import { sendEmailJob } from '#src/modules/notifications/mailer';
 import { bulletinNotifyJob } from '#src/modules/notifications/bulletin-notify.job';
+import { scheduledPublishJob } from '#src/modules/bulletins/scheduled-publish.job';
 
 /** What job handlers receive. */
 export interface JobDeps {
@@ -16,4 +17,4 @@ export interface JobDeps {
 }
 
 /** Every job kind, in one list (the runner refuses kinds it does not know). */
-export const jobDefinitions: readonly JobDefinition<TSchema, JobDeps>[] = [sendEmailJob, bulletinNotifyJob as unknown as JobDefinition<TSchema, JobDeps>];
+export const jobDefinitions: readonly JobDefinition<TSchema, JobDeps>[] = [sendEmailJob, bulletinNotifyJob, scheduledPublishJob];

@@ -3,6 +3,7 @@ import { main, type CliIo } from '#src/cli/main';
 import { verifyAuditChain } from '#src/core/audit';
 import { verifyPassword } from '#src/modules/identity/password';
 import { demoOrganisations, demoStaff } from '#src/modules/system/demo-data';
+import { demoBulletins } from '#src/modules/system/demo-bulletins';
 import { openCliTestEnvironment, type CliTestEnvironment } from './helpers/app';
 import { snapshotCounts } from './helpers/factories';
 
@@ -29,6 +30,12 @@ describe('ribat demo', () => {
     const counts = await snapshotCounts(cli.database);
     expect(counts.organisation).toBe(demoOrganisations.length);
     expect(counts.user_account).toBe(demoOrganisations.length * 2 + demoStaff.length);
+    // The demonstration bulletins are written, approved by another person and published: a living public site.
+    expect(counts.bulletin).toBe(demoBulletins.length);
+    expect(run.out).toContain(`${demoBulletins.length} bulletins published`);
+    const published = await cli.database.db.selectFrom('bulletin_listing').select(['reference', 'language']).where('publication', '=', 'published').execute();
+    expect(new Set(published.map((p) => p.reference)).size).toBe(demoBulletins.length);
+    expect(published.some((p) => p.language === 'ar')).toBe(true);
     expect(run.err).toContain(`[${demoOrganisations.length}/${demoOrganisations.length}]`);
     const password = /use the password: (\S+)/.exec(run.out)?.[1] ?? '';
     expect(password).toMatch(/^demo-[A-Za-z0-9_-]{16}$/);
@@ -47,6 +54,7 @@ describe('ribat demo', () => {
     const run = await ribat(['demo']);
     expect(run.code).toBe(0);
     expect(run.out).toContain('0 organisations and 0 users created');
+    expect(run.out).toContain('0 bulletins published');
     expect(await snapshotCounts(cli.database)).toEqual(before);
   });
 

@@ -10,7 +10,11 @@ import { migrateToLatest } from '#src/db/migrator';
 import { runSeeds } from '#src/db/seeds/seed';
 import { createOrganisation } from '#src/modules/constituents/use-cases/create-organisation';
 import { createUser } from '#src/modules/identity/use-cases/create-user';
+import { readFileSync } from 'node:fs';
 import { demoOrganisations, demoStaff } from '#src/modules/system/demo-data';
+import { demoBulletins, type DemoBulletin } from '#src/modules/system/demo-bulletins';
+import { KevFormatError, kevEntryToBulletin, parseKevCatalogue } from '#src/modules/system/kev';
+import { publishDemoBulletins } from '#src/modules/system/publish-demo-bulletins';
 
 /**
  * `ribat demo`: fills the database with demonstration constituents and users through the same use cases as
@@ -22,16 +26,20 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
     .command('demo')
     .description('Fill the database with realistic demonstration data (organisations, CERT staff, constituents)')
     .option('--password-stdin', 'read the demo accounts’ password from standard input instead of generating one')
-    .action(async (opts: { passwordStdin?: boolean }) => {
+    .option('--kev <file>', "also publish alerts built from CISA's Known Exploited Vulnerabilities catalogue (JSON file)")
+    .option('--kev-limit <n>', 'how many of the most recently added KEV entries to publish', '40')
+    .action(async (opts: { passwordStdin?: boolean; kev?: string; kevLimit: string }) => {
       const config = ctx.config();
       const password = opts.passwordStdin ? (await ctx.io.readStdin()).replace(/\r?\n$/, '') : `demo-${randomToken(12)}`;
       if (password.length < 12) throw new CliError('--password-stdin: the password must be at least 12 characters', 2);
+      const kevBulletins = opts.kev === undefined ? [] : readKev(opts.kev, opts.kevLimit);
       const database = openDatabase({ databaseUrl: config.databaseUrl, sqliteDir: config.dataDir });
       const ctxDemo = systemContext('demo');
       const deps = { database, config };
       let organisations = 0;
       let users = 0;
       let skipped = 0;
+      let bulletins = 0;
       try {
         await migrateToLatest(database.db);
         await runSeeds(database, systemClock);
@@ -63,13 +71,20 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         for (const person of demoStaff) {
           users += await ensureUser(deps, ctxDemo, { email: person.email, displayName: person.name, roles: person.roles, organisationId: null, locale: person.locale, password });
         }
+        bulletins = await publishDemoBulletins(
+          database,
+          config,
+          { authorEmail: 'redaction@cert.example', reviewerEmail: 'relecture@cert.example' },
+          [...demoBulletins, ...kevBulletins],
+          (done, total) => ctx.io.err(`bulletin [${done}/${total}]`),
+        );
       } catch (err) {
         if (err instanceof AppError) throw new CliError(`demo data refused: ${err.code} ${err.fields.map((f) => `${f.field}: ${f.message}`).join(', ')}`, 1);
         throw err;
       } finally {
         await database.close();
       }
-      ctx.io.out(`Demo data: ${organisations} organisations and ${users} users created (${skipped} organisations already present).`);
+      ctx.io.out(`Demo data: ${organisations} organisations and ${users} users created (${skipped} organisations already present); ${bulletins} bulletins published.`);
       if (users > 0) {
         // A generated password is shown once (nobody knows it otherwise); one read from standard input is not echoed.
         const shown = opts.passwordStdin ? 'the password read from standard input' : `the password: ${password}`;
@@ -77,6 +92,25 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         ctx.io.out('Staff accounts enrol an authenticator app at first sign-in.');
       }
     });
+}
+
+/** Reads and converts a KEV catalogue, or stops with an error naming the file and field (nothing written yet). */
+function readKev(file: string, limitText: string): DemoBulletin[] {
+  const limit = Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 5000) throw new CliError('--kev-limit: expected an integer between 1 and 5000', 2);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new CliError(`--kev ${file}: cannot read a JSON file (${err instanceof Error ? err.message : String(err)})`, 2);
+  }
+  try {
+    const entries = parseKevCatalogue(json).sort((a, b) => b.dateAdded.localeCompare(a.dateAdded) || a.cveID.localeCompare(b.cveID));
+    return entries.slice(0, limit).map(kevEntryToBulletin);
+  } catch (err) {
+    if (err instanceof KevFormatError) throw new CliError(`--kev ${file}: ${err.message}`, 2);
+    throw err;
+  }
 }
 
 async function ensureUser(

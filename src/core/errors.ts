@@ -8,6 +8,8 @@ export const errorStatus = {
   method_not_allowed: 405,
   conflict: 409,
   version_conflict: 409,
+  /** Four eyes: a bulletin's author or editor may not approve it. */
+  own_bulletin: 403,
   payload_too_large: 413,
   unsupported_media_type: 415,
   idempotency_mismatch: 422,
@@ -63,7 +65,23 @@ export type FieldMessage =
   | 'cannot_disable_self'
   | 'cannot_remove_own_admin'
   | 'last_admin'
-  | 'form_expired';
+  | 'form_expired'
+  | 'invalid_cve'
+  | 'invalid_cvss'
+  | 'cvss_version_unsupported'
+  | 'cvss_version_mismatch'
+  | 'invalid_cwe'
+  | 'invalid_url'
+  | 'invalid_cpe'
+  | 'invalid_purl'
+  | 'invalid_indicator'
+  | 'unknown_reference'
+  | 'unknown_recipient'
+  | 'term_retired'
+  | 'duplicate'
+  | 'not_in_future'
+  | 'unknown_product'
+  | 'too_many_lines';
 
 /** An expected failure: mapped to a status, a localised title and, for validation, per-field messages. */
 export class AppError extends Error {

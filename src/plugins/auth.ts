@@ -136,13 +136,17 @@ export function registerAuth(app: FastifyInstance, options: AuthPluginOptions): 
 
     // 3. CSRF token for the forms of this page (a cookie per browser, echoed as an HMAC in forms).
     let csrfCookie = request.cookies[CSRF_COOKIE];
-    if (!csrfCookie || !/^[A-Za-z0-9_-]{32,64}$/.test(csrfCookie)) {
+    const formless = request.routeOptions.config?.formless === true && (request.method === 'GET' || request.method === 'HEAD');
+    if (formless && (!csrfCookie || !/^[A-Za-z0-9_-]{32,64}$/.test(csrfCookie))) {
+      // A document without forms: the token is never used, so do not mint a cookie (see FastifyContextConfig.formless).
+      csrfCookie = undefined;
+    } else if (!csrfCookie || !/^[A-Za-z0-9_-]{32,64}$/.test(csrfCookie)) {
       csrfCookie = randomToken(24);
       reply.setCookie(CSRF_COOKIE, csrfCookie, { path: '/', sameSite: 'strict', httpOnly: true, secure });
       request.cookies[CSRF_COOKIE] = csrfCookie;
       (request as FastifyRequest & { csrfFresh?: boolean }).csrfFresh = true;
     }
-    request.csrfToken = csrfTokenFor(config.secret, csrfCookie);
+    request.csrfToken = csrfCookie === undefined ? '' : csrfTokenFor(config.secret, csrfCookie);
 
     // 4. The route's access rule.
     const rule = routeAccess(request);
@@ -174,12 +178,14 @@ export function registerAuth(app: FastifyInstance, options: AuthPluginOptions): 
   // CSRF check on every state-changing request that a browser could send with ambient credentials.
   app.addHook('preValidation', async (request) => {
     if (!unsafeMethods.has(request.method)) return;
+    // RFC 8058 one-click unsubscribe: the token in the URL is the credential (see FastifyContextConfig.csrfExempt).
+    if (request.routeOptions.config?.csrfExempt === 'rfc8058-one-click') return;
     if (request.auth.kind === 'token') return;
     if (request.isApi && request.cookies[SESSION_COOKIE] === undefined) return;
     if (request.headers['sec-fetch-site'] === 'cross-site') throw new AppError('forbidden', [], 'csrf');
     const body = request.body as Record<string, unknown> | undefined;
     const sent = (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? request.headers['x-csrf-token'];
-    if (typeof sent !== 'string' || !safeEqual(sent, request.csrfToken)) {
+    if (typeof sent !== 'string' || request.csrfToken === '' || !safeEqual(sent, request.csrfToken)) {
       throw new AppError('forbidden', [], 'csrf');
     }
     if (body && typeof body === 'object' && '_csrf' in body) delete body._csrf;

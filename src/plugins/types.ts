@@ -47,5 +47,17 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: AccessRule;
+    /**
+     * Skips the CSRF check, for RFC 8058 one-click unsubscribe only (`POST /subscribe/unsubscribe?token=…`): mail
+     * providers POST there from their servers, without cookies or form token. Safe because the secret token in
+     * the URL is the credential (a forger would need it), the route only ever unsubscribes, and it acts on no
+     * ambient authority (no session is read). No other route may set it (test/subscriptions-unsubscribe.test.ts).
+     */
+    csrfExempt?: 'rfc8058-one-click';
+    /**
+     * The answer is a document that holds no form (feeds, JSON, sitemap, PDF): no CSRF cookie is minted for it,
+     * so shared caches can store public answers (a Set-Cookie makes most of them refuse).
+     */
+    formless?: true;
   }
 }

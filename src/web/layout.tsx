@@ -122,6 +122,9 @@ export function Layout({ page, title, children, alternates = [], noindex = false
               <li>
                 <a href="/api/docs">{t('site.footer.api')}</a>
               </li>
+              <li>
+                <a href="/subscribe">{t('site.footer.subscribe')}</a>
+              </li>
             </ul>
             <p class="muted">{t('site.footer.about')}</p>
           </div>
@@ -153,10 +156,12 @@ export function ConsolePage(props: ConsolePageProps) {
   const t = page.i18n.t;
   const items: { key: string; href: string; label: string; show: boolean }[] = [
     { key: 'dashboard', href: '/console', label: t('console.nav.dashboard'), show: page.can('console:view') },
+    { key: 'bulletins', href: '/console/bulletins', label: t('console.nav.bulletins'), show: page.can('bulletins:read') },
     { key: 'users', href: '/console/users', label: t('console.nav.users'), show: page.can('users:manage') },
     { key: 'organisations', href: '/console/organisations', label: t('console.nav.organisations'), show: page.can('organisations:read') },
     { key: 'vocabularies', href: '/console/vocabularies', label: t('console.nav.vocabularies'), show: page.can('vocabularies:manage') },
     { key: 'audit', href: '/console/audit', label: t('console.nav.audit'), show: page.can('audit:read') },
+    { key: 'subscriptions', href: '/console/subscriptions', label: t('console.nav.subscriptions'), show: page.can('subscriptions:manage') },
     { key: 'outbox', href: '/console/outbox', label: t('console.nav.outbox'), show: page.can('outbox:read') },
     { key: 'jobs', href: '/console/jobs', label: t('console.nav.jobs'), show: page.can('outbox:read') },
   ];

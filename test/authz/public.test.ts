@@ -8,8 +8,16 @@ const t = await buildTestApp({ RIBAT_LOGIN_RATE_LIMIT: '10000', RIBAT_FORM_RATE_
 afterAll(() => t.close());
 
 const publicRoutes = t.app.ribatRoutes.filter((r) => r.access === 'public');
-const publicPages = publicRoutes.filter((r) => r.method === 'GET' && paramNames(r.url).length === 0 && !r.url.startsWith('/api/') && !r.url.startsWith('/.well-known/') && !['/healthz', '/readyz'].includes(r.url));
-const publicForms = publicRoutes.filter((r) => unsafeMethods.has(r.method));
+/** Machine-readable public documents (JSON index, feeds, sitemap): no HTML, no interface language. */
+const isDocument = (url: string): boolean => /\.(json|rss|atom|xml)$/.test(url);
+const publicDocuments = publicRoutes.filter((r) => r.method === 'GET' && paramNames(r.url).length === 0 && isDocument(r.url) && !r.url.startsWith('/api/') && !r.url.startsWith('/.well-known/'));
+const publicPages = publicRoutes.filter((r) => r.method === 'GET' && paramNames(r.url).length === 0 && !isDocument(r.url) && !r.url.startsWith('/api/') && !r.url.startsWith('/.well-known/') && !['/healthz', '/readyz'].includes(r.url));
+/**
+ * RFC 8058 one-click unsubscribe is the one public POST without a CSRF check (mail providers send it without
+ * cookies; the secret token in its URL is the credential): test/subscriptions-forms.test.ts covers it.
+ */
+const oneClickUnsubscribe = 'POST /subscribe/unsubscribe';
+const publicForms = publicRoutes.filter((r) => unsafeMethods.has(r.method) && routeLabel(r) !== oneClickUnsubscribe);
 
 describe('public pages', () => {
   it.each(publicPages.map((r) => [r.url]))('%s answers 200 to anonymous visitors in French, Arabic and English', async (url) => {
@@ -18,6 +26,14 @@ describe('public pages', () => {
       expect(res.statusCode, `${url}?lang=${lang}`).toBe(200);
       expect(res.body).toContain(`<html lang="${lang}" dir="${lang === 'ar' ? 'rtl' : 'ltr'}">`);
     }
+  });
+});
+
+describe('public documents', () => {
+  it.each(publicDocuments.map((r) => [r.url]))('%s answers 200 to anonymous visitors with a JSON or XML document', async (url) => {
+    const res = await send(t, anonymousOf(t), { method: 'GET', url });
+    expect(res.statusCode, url).toBe(200);
+    expect(String(res.headers['content-type'])).toMatch(/^application\/(json|rss\+xml|atom\+xml|xml)/);
   });
 });
 

@@ -11,6 +11,7 @@ import { toDbTime } from '#src/core/time';
 import { sessionPublicId } from '#src/modules/identity/account.types';
 import { buildOrganisation, buildUser, loginAs, type OrganisationFixture, type UserFixture } from '../helpers/factories';
 import type { TestApp } from '../helpers/app';
+import { buildPublishedBulletin } from '../helpers/bulletin-factories';
 import { paramNames, routeSchemas, sampleFromSchema, segmentBefore } from './route-harness';
 
 export interface World {
@@ -31,6 +32,8 @@ export interface World {
   term: { vocabulary: string; code: string };
   /** The sequence number of an existing audit event. */
   auditSeq: number;
+  /** A published TLP:CLEAR bulletin (its id for `/bulletins/:id`, its slug for public addresses). */
+  bulletin: { id: string; slug: string; reference: string };
 }
 
 /** Populates the test database with the records every generic suite points its requests at. */
@@ -54,7 +57,9 @@ export async function buildWorld(t: TestApp): Promise<World> {
     await recordAudit(trx, database.dialect, systemContext('test', t.clock), { action: 'test.probe', entityType: 'organisation', entityId: orgA.id, after: { probe: true } });
   });
   const last = await database.db.selectFrom('audit_event').select('seq').orderBy('seq', 'desc').executeTakeFirstOrThrow();
-  return { admin, orgA, orgB, managerA, memberA, managerB, memberB, tokenA, sessionA, contactA, term, auditSeq: Number(last.seq) };
+  const published = (await buildPublishedBulletin(t)).bulletin;
+  const bulletin = { id: published.id, slug: published.slug ?? '', reference: published.reference ?? '' };
+  return { admin, orgA, orgB, managerA, memberA, managerB, memberB, tokenA, sessionA, contactA, term, auditSeq: Number(last.seq), bulletin };
 }
 
 /** Inserts a live API token for a user with the given scopes; returns its id and its secret (bearer). */
@@ -91,6 +96,8 @@ export function realParam(world: World, route: RegisteredRoute, name: string): s
       return world.sessionA;
     case 'contacts':
       return world.contactA;
+    case 'bulletins':
+      return name === 'id' ? world.bulletin.id : world.bulletin.slug;
     default:
       return sampledParam(route, name);
   }

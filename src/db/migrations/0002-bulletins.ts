@@ -52,6 +52,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_published_at', ts)
     .addColumn('closed_at', ts)
     .addColumn('withdrawn_at', ts)
+    .addColumn('withdrawal_reason', 'text')
     .addColumn('created_at', ts, notNull)
     .addColumn('updated_at', ts, notNull)
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))

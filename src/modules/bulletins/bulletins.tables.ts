@@ -39,6 +39,8 @@ export interface BulletinTable {
   last_published_at: DbTime | null;
   closed_at: DbTime | null;
   withdrawn_at: DbTime | null;
+  /** Why the bulletin was withdrawn (shown with the notice at its address). */
+  withdrawal_reason: string | null;
   created_at: DbTime;
   updated_at: DbTime;
   version: Generated<number>;

@@ -140,6 +140,8 @@ export interface Bulletin {
   lastPublishedAt: Date | null;
   closedAt: Date | null;
   withdrawnAt: Date | null;
+  /** Why it was withdrawn; null unless withdrawn. */
+  withdrawalReason: string | null;
   createdAt: Date;
   updatedAt: Date;
   /** Optimistic locking: every save bumps it; a save carrying an older value is refused. */

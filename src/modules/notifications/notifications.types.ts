@@ -50,7 +50,10 @@ export type StatusCounts<S extends string> = Record<S, number>;
 /** The paths whose last segment is a one-time secret (activation, password reset, first-administrator setup). */
 const ONE_TIME_LINK = /(\/(?:activate|password\/reset|setup)\/)[A-Za-z0-9_-]{16,}/g;
 
+/** Subscription links (confirm, manage, one-click unsubscribe): the secret is the `token` query parameter. */
+const SUBSCRIPTION_LINK = /(\/subscribe\/(?:confirm|manage|unsubscribe)\?token=)[A-Za-z0-9_-]{16,}/g;
+
 /** Replaces the secret of every one-time link in an e-mail body with a mark, leaving the rest readable. */
 export function redactOneTimeLinks(body: string): string {
-  return body.replace(ONE_TIME_LINK, '$1[redacted]');
+  return body.replace(ONE_TIME_LINK, '$1[redacted]').replace(SUBSCRIPTION_LINK, '$1[redacted]');
 }

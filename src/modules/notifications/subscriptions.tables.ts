@@ -28,7 +28,7 @@ export interface SubscriptionTable {
 export interface BulletinDeliveryTable {
   id: string;
   revision_id: string;
-  /** `subscription:<id>` or `user:<id>`. */
+  /** `email:<lower-cased address>`: one e-mail per address per revision, whether subscriber, officer or named user. */
   recipient_key: string;
   email_message_id: string | null;
   created_at: DbTime;

@@ -17,5 +17,6 @@ export async function getEmail(database: DatabaseHandle, ctx: RequestContext, id
   const email = await findEmailById(database.db, id);
   if (!email) throw new AppError('not_found');
   if (ctx.actor.scopes === null) return email;
-  return { ...email, text: redactOneTimeLinks(email.text), html: email.html === null ? null : redactOneTimeLinks(email.html) };
+  const headers = Object.fromEntries(Object.entries(email.headers).map(([k, v]) => [k, redactOneTimeLinks(v)]));
+  return { ...email, text: redactOneTimeLinks(email.text), html: email.html === null ? null : redactOneTimeLinks(email.html), headers };
 }
