@@ -34,7 +34,7 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 function syntheticBulletins(count: number): DemoBulletin[] {
   const start = Date.parse('2020-01-01T08:00:00Z');
   return Array.from({ length: count }, (_, i) => {
-    const base = demoBulletins[i % demoBulletins.length]!;
+    const base = demoBulletins[i % demoBulletins.length];
     const texts = Object.fromEntries(Object.entries(base.texts).map(([lang, text]) => [lang, text ? { ...text, title: `${text.title} — ${i + 1}` } : text]));
     return { ...base, key: `${base.key}-${i}`, date: new Date(start + i * 86_400_000).toISOString(), texts };
   });
@@ -56,7 +56,7 @@ export async function benchSearch(label: string, database: DatabaseHandle, line:
   const { db } = database;
   const like = await timed(async () => {
     for (let i = 0; i < QUERIES; i++) {
-      const word = foldForSearch(WORDS[i % WORDS.length]!);
+      const word = foldForSearch(WORDS[i % WORDS.length]);
       await db
         .selectFrom('bulletin_listing')
         .select(['bulletin_id', 'title'])
@@ -70,7 +70,7 @@ export async function benchSearch(label: string, database: DatabaseHandle, line:
   });
   const indexed = await timed(async () => {
     for (let i = 0; i < QUERIES; i++) {
-      await findPublicBulletins(db, database.dialect, publicViewer, { q: WORDS[i % WORDS.length]! }, null, null, 20);
+      await findPublicBulletins(db, database.dialect, publicViewer, { q: WORDS[i % WORDS.length] }, null, null, 20);
     }
   });
   line(`[${label}] search ×${QUERIES} (${BULLETINS} bulletins)`, indexed, 'LIKE scan', like, QUERIES, 'queries');

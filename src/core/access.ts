@@ -79,6 +79,8 @@ export const permissions = {
   'outbox:read': { roles: ['admin'], scope: 'audit:read' },
   /** Reading bulletins in the console (drafts, reviews, history). */
   'bulletins:read': { roles: ['admin', 'coordinator', 'analyst', 'author', 'reviewer'], scope: 'read' },
+  /** Commenting on bulletins under review: every staff role that reads them, and a token needs `write`. */
+  'bulletins:comment': { roles: ['admin', 'coordinator', 'analyst', 'author', 'reviewer'], scope: 'write' },
   /** Writing and submitting bulletins; editing published ones (which then go through review again). */
   'bulletins:write': { roles: ['admin', 'coordinator', 'author'], scope: 'write' },
   /** Approving (never one's own work), requesting changes, publishing, closing and withdrawing. */

@@ -254,6 +254,9 @@ export async function send(t: TestApp, caller: Caller, options: SendOptions): Pr
     if (options.url.startsWith('/api/') && options.method === 'POST') headers['idempotency-key'] ??= randomUUID();
   }
   if (caller.bearer !== undefined) headers.authorization = `Bearer ${caller.bearer}`;
+  // Let the event loop turn between requests: these suites send thousands of in-process requests over synchronous
+  // SQLite, and a worker that never yields cannot answer the test runner (vitest's "Timeout calling onTaskUpdate").
+  await new Promise((resolve) => setImmediate(resolve));
   return t.app.inject({
     method: options.method as 'GET',
     url: options.url,

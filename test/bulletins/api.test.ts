@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { buildUser, loginAs, snapshotCounts, type SignedIn, type UserFixture } from '../helpers/factories';
+import { buildApiToken } from '../authz/world';
 import { buildPublishedBulletin } from '../helpers/bulletin-factories';
 
 let t: TestApp;
@@ -137,6 +138,18 @@ describe('/api/v1/bulletins', () => {
     const res = await api(reviewerSession, 'POST', `/api/v1/bulletins/${published.bulletin.id}/comments`, { body: 'Ajouter la version 17.4 ?' });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json<{ kind: string; authorId: string }>()).toMatchObject({ kind: 'comment', authorId: reviewer.id });
+  });
+
+  it('lets a read-only API token read the thread but not write in it', async () => {
+    const published = await buildPublishedBulletin(t);
+    const readOnly = await buildApiToken(t, reviewer, ['read']);
+    const writer = await buildApiToken(t, reviewer, ['read', 'write']);
+    const send = (secret: string) =>
+      t.app.inject({ method: 'POST', url: `/api/v1/bulletins/${published.bulletin.id}/comments`, headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, payload: JSON.stringify({ body: 'Vu.' }) });
+    expect((await send(readOnly.secret)).statusCode).toBe(403);
+    expect((await send(writer.secret)).statusCode).toBe(201);
+    const read = await t.app.inject({ method: 'GET', url: `/api/v1/bulletins/${published.bulletin.id}`, headers: { authorization: `Bearer ${readOnly.secret}` } });
+    expect(read.statusCode).toBe(200);
   });
 
   it('answers 404 to a constituent, for a bulletin that exists as for one that does not', async () => {

@@ -159,7 +159,7 @@ export function bulletinsApiRoutes(app: App, services: AppServices): void {
 
   app.post(
     '/api/v1/bulletins/:id/comments',
-    { config: { access: read }, schema: { tags, summary: 'Comment on a bulletin', params: BulletinParams, body: CommentBody, response: { 201: CommentSchema } } },
+    { config: { access: { permission: 'bulletins:comment' } }, schema: { tags, summary: 'Comment on a bulletin', params: BulletinParams, body: CommentBody, response: { 201: CommentSchema } } },
     async (request, reply) => reply.status(201).send(toCommentJson(await commentOnBulletin(database, request.ctx, request.params.id, request.body.body))),
   );
 

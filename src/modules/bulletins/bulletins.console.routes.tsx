@@ -29,7 +29,7 @@ import { getConsoleBulletin } from '#src/modules/bulletins/use-cases/get-console
 import { listConsoleBulletins } from '#src/modules/bulletins/use-cases/list-console-bulletins';
 import { suggestProducts } from '#src/modules/bulletins/use-cases/suggest-products';
 import { blankRows, dateToZonedLocal, formValuesFromContent, formVersion, inputFromForm, readBulletinForm, rowLists, zonedLocalToDate } from '#src/web/console/bulletins/bulletin-form';
-import { loadEditorChoices, loadVocabularies } from '#src/web/console/bulletins/editor-choices';
+import { loadEditorChoices, loadVocabularies } from '#src/modules/bulletins/use-cases/load-editor-choices';
 import { BulletinDiffPage, BulletinEditPage, BulletinListPage, BulletinOverviewPage, NewBulletinPage, overviewNotices } from '#src/web/console/bulletins/bulletins.pages';
 
 const PER_PAGE = 50;
@@ -405,7 +405,7 @@ export function bulletinsConsoleRoutes(app: App, services: AppServices): void {
     return runAction(request, reply, request.params.id, 'withdrawn', () => withdrawBulletin(database, request.ctx, request.params.id, version, form.str('reason')));
   });
 
-  app.post('/console/bulletins/:id/comment', { config: { access: read }, schema: actionSchema }, async (request, reply) => {
+  app.post('/console/bulletins/:id/comment', { config: { access: { permission: 'bulletins:comment' } }, schema: actionSchema }, async (request, reply) => {
     const body = readForm(request.body).str('body');
     return runAction(request, reply, request.params.id, 'commented', () => commentOnBulletin(database, request.ctx, request.params.id, body));
   });

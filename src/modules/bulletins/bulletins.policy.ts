@@ -7,6 +7,11 @@ export function canReadBulletins(actor: Actor): boolean {
   return can(actor, 'bulletins:read');
 }
 
+/** True when the actor may comment on bulletins (staff; an API token needs the write scope). */
+export function canCommentOnBulletins(actor: Actor): boolean {
+  return can(actor, 'bulletins:comment');
+}
+
 /** True when the actor may write, save and submit bulletins (authors, coordinators, administrators). */
 export function canWriteBulletins(actor: Actor): boolean {
   return can(actor, 'bulletins:write');

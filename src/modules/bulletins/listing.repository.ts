@@ -7,6 +7,7 @@ import type { BulletinViewer } from '#src/modules/bulletins/visibility';
 import { fromDbTime, fromDbTimeOrNull, toDbTime } from '#src/core/time';
 import { referenceSlug } from '#src/modules/bulletins/bulletins.types';
 import { searchTerms } from '#src/modules/bulletins/search-text';
+import { nameKey } from '#src/modules/bulletins/products.repository';
 import { visibleTo } from '#src/modules/bulletins/visibility';
 
 /** Publication states the public lists show: withdrawn bulletins keep their page but leave every list. */
@@ -218,9 +219,9 @@ export async function findPublicBulletins(
       eb.exists(eb.selectFrom('bulletin_cve').select('bulletin_cve.cve_id').whereRef('bulletin_cve.bulletin_id', '=', 'bulletin_listing.bulletin_id').where('bulletin_cve.cve_id', '=', cve)),
     );
   }
-  const vendor = filters.vendor?.trim();
-  if (vendor) {
-    const pattern = likeContains(vendor);
+  // Vendor and product filters match part of the registry's folded names (case, accents and punctuation ignored).
+  const vendor = nameKey(filters.vendor ?? '');
+  if (vendor !== '') {
     query = query.where((eb) =>
       eb.exists(
         eb
@@ -228,13 +229,12 @@ export async function findPublicBulletins(
           .innerJoin('product_vendor', 'product_vendor.id', 'bulletin_product.vendor_id')
           .select('bulletin_product.product_id')
           .whereRef('bulletin_product.bulletin_id', '=', 'bulletin_listing.bulletin_id')
-          .where(sql<SqlBool>`lower(${sql.ref('product_vendor.name')}) like ${pattern} escape '\\'`),
+          .where(sql<SqlBool>`${sql.ref('product_vendor.name_key')} like ${likeContains(vendor)} escape '\\'`),
       ),
     );
   }
-  const product = filters.product?.trim();
-  if (product) {
-    const pattern = likeContains(product);
+  const product = nameKey(filters.product ?? '');
+  if (product !== '') {
     query = query.where((eb) =>
       eb.exists(
         eb
@@ -242,7 +242,7 @@ export async function findPublicBulletins(
           .innerJoin('product', 'product.id', 'bulletin_product.product_id')
           .select('bulletin_product.product_id')
           .whereRef('bulletin_product.bulletin_id', '=', 'bulletin_listing.bulletin_id')
-          .where(sql<SqlBool>`lower(${sql.ref('product.name')}) like ${pattern} escape '\\'`),
+          .where(sql<SqlBool>`${sql.ref('product.name_key')} like ${likeContains(product)} escape '\\'`),
       ),
     );
   }

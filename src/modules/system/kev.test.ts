@@ -31,11 +31,11 @@ describe('parseKevCatalogue', () => {
 describe('kevEntryToBulletin', () => {
   it('makes an English, exploited alert, critical when ransomware use is known', () => {
     const [read] = parseKevCatalogue({ vulnerabilities: [entry] });
-    const b = kevEntryToBulletin(read!);
+    const b = kevEntryToBulletin(read);
     expect(b).toMatchObject({ kind: 'alert', criticality: 'critical', originalLanguage: 'en', date: '2024-05-02T12:00:00Z' });
     expect(b.cves).toEqual([{ id: 'CVE-2024-0001', cvss31: null, cvss40: null, cwe: 'CWE-78', exploited: true }]);
     expect(b.references.map((r) => r.url)).toEqual(['https://vendor.example/advisory/1', 'https://nvd.nist.gov/vuln/detail/CVE-2024-0001']);
-    expect(kevEntryToBulletin({ ...read!, knownRansomwareCampaignUse: 'Unknown' }).criticality).toBe('high');
+    expect(kevEntryToBulletin({ ...read, knownRansomwareCampaignUse: 'Unknown' }).criticality).toBe('high');
   });
   it('extracts distinct links from notes', () => {
     expect(kevLinks('a https://x.example/1 ; https://x.example/1 ; b')).toEqual(['https://x.example/1']);

@@ -9,7 +9,7 @@ import type { PageContext } from '#src/web/page-context';
 import type { FormErrors } from '#src/web/components/form';
 import type { Bulletin, BulletinContent, BulletinLanguage } from '#src/modules/bulletins/bulletins.types';
 import type { BulletinFormValues, RowList } from '#src/web/console/bulletins/bulletin-form';
-import type { EditorChoices } from '#src/web/console/bulletins/editor-choices';
+import type { EditorChoices } from '#src/modules/bulletins/use-cases/load-editor-choices';
 import { CheckboxGroup, CsrfField, ErrorSummary, Notice, SelectField, TextArea, TextField } from '#src/web/components/form';
 import { termLabel } from '#src/modules/taxonomies/taxonomies.types';
 import { bulletinLanguages, relationTypes, tlpLevels } from '#src/modules/bulletins/bulletins.types';

@@ -252,24 +252,14 @@ export function BulletinPage({ page, bulletin, criticalities, risks, pdfAvailabl
         ) : null}
 
         <div {...langAttrs}>
-          {text.description.trim() !== '' ? (
-            <section aria-labelledby="description">
-              <h2 id="description">{t('bulletins.public.description')}</h2>
-              <Markdown source={text.description} />
-            </section>
-          ) : null}
-          {text.solution.trim() !== '' ? (
-            <section aria-labelledby="solution">
-              <h2 id="solution">{t('bulletins.public.solution')}</h2>
-              <Markdown source={text.solution} />
-            </section>
-          ) : null}
-          {text.workarounds.trim() !== '' ? (
-            <section aria-labelledby="workarounds">
-              <h2 id="workarounds">{t('bulletins.public.workarounds')}</h2>
-              <Markdown source={text.workarounds} />
-            </section>
-          ) : null}
+          {(['description', 'solution', 'workarounds'] as const).map((part) =>
+            text[part].trim() !== '' ? (
+              <section aria-labelledby={part}>
+                <h2 id={part}>{t(`bulletins.public.${part}`)}</h2>
+                <Markdown source={text[part]} />
+              </section>
+            ) : null,
+          )}
         </div>
 
         {content.indicators.length > 0 ? (

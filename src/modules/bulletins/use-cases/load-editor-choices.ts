@@ -5,26 +5,14 @@
  */
 import type { DatabaseHandle } from '#src/db/database';
 import type { RequestContext } from '#src/core/context';
-import type { Locale } from '#src/core/i18n/i18n';
+import type { RecipientOrganisation, RecipientUser } from '#src/modules/bulletins/recipients.repository';
 import type { VocabularyTerm } from '#src/modules/taxonomies/taxonomies.types';
 import { AppError } from '#src/core/errors';
 import { can } from '#src/core/access';
 import { findTerms } from '#src/modules/taxonomies/taxonomies.repository';
+import { findRecipientOrganisations, findRecipientUsers } from '#src/modules/bulletins/recipients.repository';
 
-/** An organisation a restricted bulletin can be sent to. */
-export interface RecipientOrganisation {
-  id: string;
-  names: Record<Locale, string>;
-  acronym: string | null;
-}
-
-/** A person who can be named on a RED bulletin. */
-export interface RecipientUser {
-  id: string;
-  displayName: string;
-  email: string;
-  organisationId: string | null;
-}
+export type { RecipientOrganisation, RecipientUser } from '#src/modules/bulletins/recipients.repository';
 
 /** The choices of the editor's selects and checkboxes. */
 export interface EditorChoices {
@@ -44,14 +32,14 @@ export async function loadEditorChoices(database: DatabaseHandle, ctx: RequestCo
   const [criticalities, risks, organisations, users] = await Promise.all([
     findTerms(db, 'criticality', { includeRetired: true }),
     findTerms(db, 'risk', { includeRetired: true }),
-    db.selectFrom('organisation').select(['id', 'name_fr', 'name_ar', 'name_en', 'acronym']).where('status', '=', 'active').orderBy('name_fr').orderBy('id').limit(MAX_CHOICES).execute(),
-    db.selectFrom('user_account').select(['id', 'display_name', 'email', 'organisation_id']).where('status', '=', 'active').orderBy('display_name').orderBy('id').limit(MAX_CHOICES).execute(),
+    findRecipientOrganisations(db, MAX_CHOICES),
+    findRecipientUsers(db, MAX_CHOICES),
   ]);
   return {
     criticalities: criticalities.filter((t) => t.retiredAt === null || t.code === inUse.criticality),
     risks: risks.filter((t) => t.retiredAt === null || inUse.risks.includes(t.code)),
-    organisations: organisations.map((o) => ({ id: o.id, names: { fr: o.name_fr, ar: o.name_ar, en: o.name_en }, acronym: o.acronym })),
-    users: users.map((u) => ({ id: u.id, displayName: u.display_name, email: u.email, organisationId: u.organisation_id })),
+    organisations,
+    users,
   };
 }
 
