@@ -21,6 +21,7 @@ import { loadConfig } from '#src/config/config';
 import { createLogger } from '#src/core/logger';
 import { catalogue } from '#src/web/catalogue';
 import { benchPublicPages, benchSearch, seedBulletins } from './bulletins';
+import { benchCsaf } from './csaf';
 
 const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 5000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
@@ -130,6 +131,7 @@ async function main(): Promise<void> {
     }
   }
   await benchPages();
+  await benchCsaf(line);
   console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 }
 

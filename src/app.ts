@@ -32,6 +32,8 @@ import { bulletinsApiRoutes } from '#src/modules/bulletins/bulletins.api.routes'
 import { bulletinsConsoleRoutes } from '#src/modules/bulletins/bulletins.console.routes';
 import { bulletinsPublicRoutes } from '#src/web/public/bulletins/bulletins-public.routes';
 import { subscriptionsRoutes } from '#src/modules/notifications/subscriptions.routes';
+import { csafProviderRoutes } from '#src/modules/csaf/csaf-provider.routes';
+import { csafImportRoutes } from '#src/modules/csaf/csaf-import.routes';
 
 /** What the application is built from; tests build it with an in-memory database and a fixed clock. */
 export interface AppServices {
@@ -53,6 +55,7 @@ export type ModuleRegistration = (app: App, services: AppServices) => void | Pro
 const modules: readonly ModuleRegistration[] = [
   systemRoutes, publicRoutes, consoleRoutes, auditRoutes, notificationsRoutes, accountRoutes, usersRoutes, identityRoutes, constituentsRoutes, taxonomiesRoutes,
   bulletinsApiRoutes, bulletinsConsoleRoutes, bulletinsPublicRoutes, subscriptionsRoutes,
+  csafProviderRoutes, csafImportRoutes,
 ];
 
 /** A route as registered, with its access rule: the authorisation suites iterate over this list. */

@@ -7,6 +7,8 @@ import type { Clock } from '#src/core/time';
 import { sendEmailJob } from '#src/modules/notifications/mailer';
 import { bulletinNotifyJob } from '#src/modules/notifications/bulletin-notify.job';
 import { scheduledPublishJob } from '#src/modules/bulletins/scheduled-publish.job';
+import { csafSourceFetchJob } from '#src/modules/csaf/import/csaf-source-fetch.job';
+import { csafProviderTreeJob } from '#src/modules/csaf/provider-tree.job';
 
 /** What job handlers receive. */
 export interface JobDeps {
@@ -17,4 +19,4 @@ export interface JobDeps {
 }
 
 /** Every job kind, in one list (the runner refuses kinds it does not know). */
-export const jobDefinitions: readonly JobDefinition<TSchema, JobDeps>[] = [sendEmailJob, bulletinNotifyJob, scheduledPublishJob];
+export const jobDefinitions: readonly JobDefinition<TSchema, JobDeps>[] = [sendEmailJob, bulletinNotifyJob, scheduledPublishJob, csafProviderTreeJob, csafSourceFetchJob];

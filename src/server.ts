@@ -11,6 +11,7 @@ import { catalogue } from '#src/web/catalogue';
 import { jobDefinitions, type JobDeps } from '#src/jobs';
 import { createSetupLinkIfNeeded } from '#src/modules/identity/use-cases/create-setup-link';
 import type { App } from '#src/plugins/types';
+import { preloadCsafValidator } from '#src/modules/csaf/validation';
 
 /** The version from package.json, shown in the API document. */
 export function packageVersion(): string {
@@ -44,6 +45,8 @@ export async function startServer(config: Config, print: (line: string) => void 
   const runner = new JobRunner<JobDeps>({ db: database.db, dialect: database.dialect, definitions: jobDefinitions, deps: { config, database, logger, clock }, logger, clock, pollMs: config.jobsPollMs });
   if (config.jobsEnabled) runner.start();
   await app.listen({ host: config.host, port: config.port });
+  // The CSAF validator compiles ~70 schemas on first use (about 13 s): warm it up now, a module at a time.
+  void preloadCsafValidator().catch((err: unknown) => logger.warn({ err }, 'CSAF validator warm-up failed'));
   print(`Ribat is serving ${config.publicUrl} (database: ${database.dialect}${database.sqliteFile ? ` ${database.sqliteFile}` : ''})`);
   const setupLink = await createSetupLinkIfNeeded(database, clock, config.publicUrl);
   if (setupLink) {

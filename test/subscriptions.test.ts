@@ -367,7 +367,7 @@ describe(`subscriptions and bulletin e-mails (${testDialect})`, () => {
   it('sends nothing when the bulletin is withdrawn before the job runs', async () => {
     const email = await activeSubscriber('withdrawn');
     const built = await publish();
-    await withdrawBulletin(t.database, built.reviewerCtx, built.bulletin.id, built.bulletin.version, 'Published by mistake');
+    await withdrawBulletin(t.database, t.config, built.reviewerCtx, built.bulletin.id, built.bulletin.version, 'Published by mistake');
     await runJobs();
     expect(await bulletinMailsFor(email, built.bulletin.reference ?? '?')).toHaveLength(0);
     const revisionId = await revisionIdOf(built.bulletin.id);

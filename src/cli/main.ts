@@ -8,6 +8,7 @@ import { registerUserCommands } from '#src/cli/user.command';
 import { registerTokenCommands } from '#src/cli/token.command';
 import { registerOrgCommands } from '#src/cli/org.command';
 import { registerDemoCommand } from '#src/cli/demo.command';
+import { registerCsafCommands } from '#src/cli/csaf.command';
 
 /** Output streams of the CLI, replaceable in tests. */
 export interface CliIo {
@@ -60,6 +61,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerTokenCommands(program, ctx);
   registerOrgCommands(program, ctx);
   registerDemoCommand(program, ctx);
+  registerCsafCommands(program, ctx);
   return program;
 }
 

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import type { BulletinKind, ReferencePattern } from '#src/modules/bulletins/reference';
@@ -39,6 +39,20 @@ export interface Config {
   readonly referenceKindCodes: Readonly<Record<BulletinKind, string>>;
   /** The system Chromium used to print PDFs; null when absent (PDF links are then not offered). */
   readonly chromiumPath: string | null;
+  /** Encrypts the CSAF signing key at rest (RIBAT_CSAF_KEY_PASSPHRASE; by default derived from the secret). */
+  readonly csafKeyPassphrase: string;
+  /** User id of generated CSAF signing keys, e.g. `Ribat CSAF <security@cert.example>`. */
+  readonly csafKeyUserId: string;
+  /** CSAF `document.publisher.name` (RIBAT_CSAF_PUBLISHER_NAME; default the site name). */
+  readonly csafPublisherName: string;
+  /** CSAF `document.publisher.namespace`, a URL of the operator (RIBAT_CSAF_PUBLISHER_NAMESPACE; default the public URL). */
+  readonly csafPublisherNamespace: string;
+  /** CSAF `document.publisher.issuing_authority` (RIBAT_CSAF_ISSUING_AUTHORITY); null leaves it out. */
+  readonly csafIssuingAuthority: string | null;
+  /** CSAF `document.publisher.contact_details` (RIBAT_CSAF_CONTACT; default the security contact). */
+  readonly csafContact: string;
+  /** Hours between two automatic fetches of each registered CSAF source (0: only at registration and on demand). */
+  readonly csafSourceFetchHours: number;
 }
 
 /** Fastify's `trustProxy` as Ribat configures it: off, the first n hops (a predicate), or proxy addresses. */
@@ -224,6 +238,29 @@ function readChromiumPath(r: Reader): string | null {
   return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : null;
 }
 
+/**
+ * The CSAF signing key's passphrase: RIBAT_CSAF_KEY_PASSPHRASE, or one derived from the installation secret with
+ * HKDF-SHA256 (so a fresh installation signs with zero configuration, and the key in the database is never stored
+ * in the clear; whoever holds the secret can still decrypt it, which is why an operator may set a separate one).
+ */
+function readCsafKeyPassphrase(r: Reader, secret: string): string {
+  const v = r.optional('RIBAT_CSAF_KEY_PASSPHRASE');
+  if (v !== null) {
+    if (v.length < 12) r.problems.push('RIBAT_CSAF_KEY_PASSPHRASE: must be at least 12 characters');
+    return v;
+  }
+  return Buffer.from(hkdfSync('sha256', secret, 'ribat', 'csaf-signing-key-passphrase', 32)).toString('base64url');
+}
+
+/** RIBAT_CSAF_KEY_USER_ID, by default `<site name> CSAF <address>` with the security contact's e-mail address. */
+function readCsafKeyUserId(r: Reader, siteName: string, securityContact: string, mailFrom: string): string {
+  const v = r.optional('RIBAT_CSAF_KEY_USER_ID');
+  if (v !== null) return v;
+  const contact = /^mailto:([^\s@<>?]+@[^\s@<>?]+)/i.exec(securityContact)?.[1];
+  const address = contact ?? /<?([^\s@<>]+@[^\s@<>]+?)>?$/.exec(mailFrom)?.[1] ?? 'csaf@localhost';
+  return `${siteName} CSAF <${address}>`;
+}
+
 export interface LoadConfigOptions {
   /** Write `<dataDir>/secret.key` when no secret exists (true for the server and CLI, false in tests). */
   createSecret?: boolean;
@@ -242,13 +279,16 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
   if (!/^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom) && !/<[^\s@<>]+@[^\s@<>]+>$/.test(mailFrom)) {
     r.problems.push(`RIBAT_MAIL_FROM: not an e-mail address: "${mailFrom}"`);
   }
+  const secret = resolveSecret(r, dataDir, options.createSecret ?? true);
+  const siteName = r.str('RIBAT_SITE_NAME', 'Ribat');
+  const securityContact = r.str('RIBAT_SECURITY_CONTACT', 'mailto:security@localhost');
   const config: Config = {
     host: r.str('RIBAT_HOST', 'localhost'),
     port,
     publicUrl,
     dataDir,
     databaseUrl,
-    secret: resolveSecret(r, dataDir, options.createSecret ?? true),
+    secret,
     logLevel: r.oneOf('RIBAT_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     smtpUrl: r.url('RIBAT_SMTP_URL', null, ['smtp:', 'smtps:']),
     mailFrom,
@@ -256,8 +296,8 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     sessionTtlHours: r.int('RIBAT_SESSION_TTL_HOURS', 12, 1, 24 * 30),
     sessionIdleMinutes: r.int('RIBAT_SESSION_IDLE_MINUTES', 120, 5, 24 * 60),
     timezone,
-    siteName: r.str('RIBAT_SITE_NAME', 'Ribat'),
-    securityContact: r.str('RIBAT_SECURITY_CONTACT', 'mailto:security@localhost'),
+    siteName,
+    securityContact,
     trustProxy: readTrustProxy(r),
     jobsEnabled: r.bool('RIBAT_JOBS_ENABLED', true),
     jobsPollMs: r.int('RIBAT_JOBS_POLL_MS', 1000, 50, 60_000),
@@ -267,6 +307,13 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     referencePattern: readReferencePattern(r),
     referenceKindCodes: readKindCodes(r),
     chromiumPath: readChromiumPath(r),
+    csafKeyPassphrase: readCsafKeyPassphrase(r, secret),
+    csafKeyUserId: readCsafKeyUserId(r, siteName, securityContact, mailFrom),
+    csafPublisherName: r.str('RIBAT_CSAF_PUBLISHER_NAME', siteName),
+    csafPublisherNamespace: (r.url('RIBAT_CSAF_PUBLISHER_NAMESPACE', publicUrl, ['http:', 'https:']) ?? publicUrl).replace(/\/+$/, ''),
+    csafIssuingAuthority: r.optional('RIBAT_CSAF_ISSUING_AUTHORITY'),
+    csafContact: r.str('RIBAT_CSAF_CONTACT', securityContact),
+    csafSourceFetchHours: r.int('RIBAT_CSAF_SOURCE_FETCH_HOURS', 6, 0, 24 * 30),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(config);

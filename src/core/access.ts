@@ -87,6 +87,8 @@ export const permissions = {
   'bulletins:review': { roles: ['admin', 'coordinator', 'reviewer'], scope: 'write' },
   /** Managing the subscribers list in the console. */
   'subscriptions:manage': { roles: ['admin', 'coordinator'], scope: 'write' },
+  /** Registering other publishers' CSAF providers as import sources and fetching them. */
+  'csaf-sources:manage': { roles: ['admin'], scope: 'write' },
   /** Changing one's own account through the API (tokens, sessions): every role, and a token needs `write`. */
   'account:write': { roles: allRoles, scope: 'write' },
 } as const satisfies Record<string, { roles: readonly Role[]; scope: TokenScope }>;

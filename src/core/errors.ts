@@ -81,7 +81,11 @@ export type FieldMessage =
   | 'duplicate'
   | 'not_in_future'
   | 'unknown_product'
-  | 'too_many_lines';
+  | 'too_many_lines'
+  | 'invalid_json'
+  | 'csaf_source_unusable'
+  /** The CSAF document the publication would produce fails a mandatory test (params: test, path, detail). */
+  | 'csaf_test_failed';
 
 /** An expected failure: mapped to a status, a localised title and, for validation, per-field messages. */
 export class AppError extends Error {

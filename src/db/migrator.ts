@@ -1,11 +1,13 @@
 import { Migrator, PostgresAdapter, sql, type Migration, type MigrationProvider, type Kysely, type MigrationResultSet } from 'kysely';
 import * as m0001 from '#src/db/migrations/0001-foundation';
 import * as m0002 from '#src/db/migrations/0002-bulletins';
+import * as m0003 from '#src/db/migrations/0003-csaf';
 
 /** The static, ordered list of migrations: nothing is discovered from the file system at run time. */
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-bulletins': m0002,
+  '0003-csaf': m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

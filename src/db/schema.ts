@@ -26,6 +26,7 @@ import type {
   ProductVendorTable,
   ReferenceCounterTable,
 } from '#src/modules/bulletins/bulletins.tables';
+import type { CsafDocumentTable, CsafImportProductTable, CsafImportTable, CsafImportVulnerabilityTable, CsafSigningKeyTable, CsafSourceTable } from '#src/modules/csaf/csaf.tables';
 
 /** Every table Ribat owns, as Kysely sees it. */
 export interface Database {
@@ -58,4 +59,10 @@ export interface Database {
   bulletin_recipient_user: BulletinRecipientUserTable;
   subscription: SubscriptionTable;
   bulletin_delivery: BulletinDeliveryTable;
+  csaf_signing_key: CsafSigningKeyTable;
+  csaf_document: CsafDocumentTable;
+  csaf_source: CsafSourceTable;
+  csaf_import: CsafImportTable;
+  csaf_import_product: CsafImportProductTable;
+  csaf_import_vulnerability: CsafImportVulnerabilityTable;
 }

@@ -12,9 +12,10 @@ import { taxonomiesMessages } from '#src/modules/taxonomies/taxonomies.messages'
 import { bulletinsMessages } from '#src/modules/bulletins/bulletins.messages';
 import { bulletinsPublicMessages } from '#src/web/public/bulletins/bulletins-public.messages';
 import { subscriptionsMessages } from '#src/modules/notifications/subscriptions.messages';
+import { csafMessages } from '#src/modules/csaf/csaf.messages';
 
 /**
  * Every message catalogue, merged. Each module declares its strings in a `*.messages.ts` file with
  * `defineMessages`, so a key missing in one language fails the typecheck; add the module's export here.
  */
-export const catalogue: Messages<string> = mergeMessages(webMessages, auditMessages, notificationsMessages, dashboardMessages, publicMessages, usersMessages, accountMessages, identityMessages, constituentsMessages, taxonomiesMessages, bulletinsMessages, bulletinsPublicMessages, subscriptionsMessages);
+export const catalogue: Messages<string> = mergeMessages(webMessages, auditMessages, notificationsMessages, dashboardMessages, publicMessages, usersMessages, accountMessages, identityMessages, constituentsMessages, taxonomiesMessages, bulletinsMessages, bulletinsPublicMessages, subscriptionsMessages, csafMessages);

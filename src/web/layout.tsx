@@ -157,6 +157,8 @@ export function ConsolePage(props: ConsolePageProps) {
   const items: { key: string; href: string; label: string; show: boolean }[] = [
     { key: 'dashboard', href: '/console', label: t('console.nav.dashboard'), show: page.can('console:view') },
     { key: 'bulletins', href: '/console/bulletins', label: t('console.nav.bulletins'), show: page.can('bulletins:read') },
+    { key: 'csaf-imports', href: '/console/csaf/imports', label: t('csaf.nav.imports'), show: page.can('bulletins:read') },
+    { key: 'csaf-sources', href: '/console/csaf/sources', label: t('csaf.nav.sources'), show: page.can('csaf-sources:manage') },
     { key: 'users', href: '/console/users', label: t('console.nav.users'), show: page.can('users:manage') },
     { key: 'organisations', href: '/console/organisations', label: t('console.nav.organisations'), show: page.can('organisations:read') },
     { key: 'vocabularies', href: '/console/vocabularies', label: t('console.nav.vocabularies'), show: page.can('vocabularies:manage') },

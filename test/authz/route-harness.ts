@@ -308,6 +308,10 @@ const digestTables: readonly (keyof Database)[] = [
   'bulletin_recipient_user',
   'subscription',
   'bulletin_delivery',
+  'csaf_signing_key',
+  'csaf_document',
+  'csaf_source',
+  'csaf_import',
 ];
 
 /** Per table, a row count and a hash of every row's content: any insert, update or delete changes it. */

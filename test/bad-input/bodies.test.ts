@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../helpers/app';
-import { anonymousBrowser, loginAs } from '../helpers/factories';
+import { anonymousBrowser, loginAs, type SignedIn } from '../helpers/factories';
 import { callerFrom, discoverForm, fillUrl, isApiRoute, paramNames, requestRoute, routeLabel, send, unsafeMethods, type Caller } from '../authz/route-harness';
 import { buildWorld, realParam, sampledParam } from '../authz/world';
 import { badCases, hasRawScript, judgeCase } from './cases';
@@ -17,9 +17,20 @@ afterAll(() => t.close());
 
 const mutating = t.app.ribatRoutes.filter((r) => unsafeMethods.has(r.method));
 
-/** A freshly signed-in administrator for each request, so a sign-out or a revocation cannot spoil the next one. */
+/**
+ * A signed-in administrator whose session is still valid: the same one while it lasts, a new one after a case
+ * signed it out or revoked it. (A new session per request made the session table, read by every digest, grow
+ * to thousands of rows: the suite's time grew with the square of the number of routes.)
+ */
+let adminSession: SignedIn | undefined;
 async function admin(): Promise<Caller> {
-  return callerFrom(await loginAs(t, world.admin));
+  if (adminSession !== undefined) {
+    const row = await t.database.db.selectFrom('session').select(['revoked_at']).where('id', '=', adminSession.sessionId).executeTakeFirst();
+    const user = await t.database.db.selectFrom('user_account').select(['status']).where('id', '=', world.admin.id).executeTakeFirst();
+    if (row === undefined || row.revoked_at !== null || user?.status !== 'active') adminSession = undefined;
+  }
+  adminSession ??= await loginAs(t, world.admin);
+  return callerFrom(adminSession);
 }
 
 function anonymous(): Caller {

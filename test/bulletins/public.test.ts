@@ -87,9 +87,9 @@ beforeAll(async () => {
     publishedAt: new Date('2025-03-10T09:00:00Z'),
   });
   withdrawn = await buildPublishedBulletin(t, { texts: { fr: { title: 'Bulletin retiré Quokka' } }, publishedAt: new Date('2025-03-12T09:00:00Z') });
-  withdrawn = { ...withdrawn, bulletin: await withdrawBulletin(t.database, withdrawn.reviewerCtx, withdrawn.bulletin.id, withdrawn.bulletin.version, 'Publié par erreur') };
+  withdrawn = { ...withdrawn, bulletin: await withdrawBulletin(t.database, t.config, withdrawn.reviewerCtx, withdrawn.bulletin.id, withdrawn.bulletin.version, 'Publié par erreur') };
   closed = await buildPublishedBulletin(t, { kind: 'alert', criticality: 'moderate', texts: { fr: { title: 'Alerte close Wombat' } }, publishedAt: new Date('2025-03-14T09:00:00Z') });
-  closed = { ...closed, bulletin: await closeBulletin(t.database, closed.reviewerCtx, closed.bulletin.id, closed.bulletin.version) };
+  closed = { ...closed, bulletin: await closeBulletin(t.database, t.config, closed.reviewerCtx, closed.bulletin.id, closed.bulletin.version) };
 });
 
 function slugOf(b: BuiltBulletin): string {

@@ -384,20 +384,20 @@ describe('the product registry', () => {
 describe('closing and withdrawing', () => {
   it('closes a published alert but not a bulletin', async () => {
     const alert = await buildPublishedBulletin(t, { kind: 'alert' });
-    const closed = await closeBulletin(t.database, alert.reviewerCtx, alert.bulletin.id, alert.bulletin.version);
+    const closed = await closeBulletin(t.database, t.config, alert.reviewerCtx, alert.bulletin.id, alert.bulletin.version);
     expect(closed.publication).toBe('closed');
     const listing = await t.database.db.selectFrom('bulletin_listing').select('publication').where('bulletin_id', '=', alert.bulletin.id).execute();
     expect(listing.map((l) => l.publication)).toEqual(['closed']);
     const bulletin = await buildPublishedBulletin(t);
-    expect((await rejection(closeBulletin(t.database, bulletin.reviewerCtx, bulletin.bulletin.id, bulletin.bulletin.version))).code).toBe('conflict');
+    expect((await rejection(closeBulletin(t.database, t.config, bulletin.reviewerCtx, bulletin.bulletin.id, bulletin.bulletin.version))).code).toBe('conflict');
     expect(await auditActions(alert.bulletin.id)).toContain('bulletin.closed');
   });
 
   it('withdraws with a reason: out of search and indexes, kept at its address, frozen', async () => {
     const built = await buildPublishedBulletin(t);
-    const noReason = await rejection(withdrawBulletin(t.database, built.reviewerCtx, built.bulletin.id, built.bulletin.version, ''));
+    const noReason = await rejection(withdrawBulletin(t.database, t.config, built.reviewerCtx, built.bulletin.id, built.bulletin.version, ''));
     expect(fieldsOf(noReason)).toEqual(['reason:required']);
-    const withdrawn = await withdrawBulletin(t.database, built.reviewerCtx, built.bulletin.id, built.bulletin.version, 'Publié par erreur.');
+    const withdrawn = await withdrawBulletin(t.database, t.config, built.reviewerCtx, built.bulletin.id, built.bulletin.version, 'Publié par erreur.');
     expect(withdrawn).toMatchObject({ publication: 'withdrawn', withdrawalReason: 'Publié par erreur.' });
     const listing = await t.database.db.selectFrom('bulletin_listing').select(['publication', 'search_text']).where('bulletin_id', '=', built.bulletin.id).execute();
     expect(listing).toEqual([{ publication: 'withdrawn', search_text: '' }]);

@@ -149,12 +149,12 @@ export function bulletinsApiRoutes(app: App, services: AppServices): void {
 
   const close = action('close', 'Close an alert', 'A published alert is marked closed (the exploitation episode is over).');
   app.post(close.path, { config: { access: review }, schema: { tags, summary: close.summary, description: close.description, params: BulletinParams, body: VersionBody, response: { 200: BulletinSchema } } }, async (request) =>
-    toBulletinJson(await closeBulletin(database, request.ctx, request.params.id, request.body.version)),
+    toBulletinJson(await closeBulletin(database, config, request.ctx, request.params.id, request.body.version)),
   );
 
   const withdraw = action('withdraw', 'Withdraw', 'A published bulletin leaves lists, feeds and search; its address shows a notice with the reason.');
   app.post(withdraw.path, { config: { access: review }, schema: { tags, summary: withdraw.summary, description: withdraw.description, params: BulletinParams, body: WithdrawBody, response: { 200: BulletinSchema } } }, async (request) =>
-    toBulletinJson(await withdrawBulletin(database, request.ctx, request.params.id, request.body.version, request.body.reason)),
+    toBulletinJson(await withdrawBulletin(database, config, request.ctx, request.params.id, request.body.version, request.body.reason)),
   );
 
   app.post(

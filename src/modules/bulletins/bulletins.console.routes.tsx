@@ -26,6 +26,7 @@ import { closeBulletin } from '#src/modules/bulletins/use-cases/close-bulletin';
 import { withdrawBulletin } from '#src/modules/bulletins/use-cases/withdraw-bulletin';
 import { commentOnBulletin } from '#src/modules/bulletins/use-cases/comment-on-bulletin';
 import { getConsoleBulletin } from '#src/modules/bulletins/use-cases/get-console-bulletin';
+import { checkCsaf } from '#src/modules/csaf/use-cases/check-csaf';
 import { listConsoleBulletins } from '#src/modules/bulletins/use-cases/list-console-bulletins';
 import { suggestProducts } from '#src/modules/bulletins/use-cases/suggest-products';
 import { blankRows, dateToZonedLocal, formValuesFromContent, formVersion, inputFromForm, readBulletinForm, rowLists, zonedLocalToDate } from '#src/web/console/bulletins/bulletin-form';
@@ -102,6 +103,7 @@ export function bulletinsConsoleRoutes(app: App, services: AppServices): void {
   async function renderOverview(request: FastifyRequest, reply: FastifyReply, id: string, options: OverviewOptions = {}) {
     const data = await getConsoleBulletin(database, request.ctx, id);
     const { criticalities, risks } = await loadVocabularies(database);
+    const csafCheck = await checkCsaf(database, config, request.ctx, id);
     const inAnHour = new Date(request.ctx.clock.now().getTime() + 3600_000);
     return reply.page(
       <BulletinOverviewPage
@@ -117,6 +119,7 @@ export function bulletinsConsoleRoutes(app: App, services: AppServices): void {
         errors={translateFieldErrors(request.i18n, options.errors ?? [])}
         scheduleDefault={dateToZonedLocal(inAnHour, config.timezone)}
         timezone={config.timezone}
+        csafCheck={csafCheck}
       />,
       options.status ?? 200,
     );
@@ -396,13 +399,13 @@ export function bulletinsConsoleRoutes(app: App, services: AppServices): void {
 
   app.post('/console/bulletins/:id/close', { config: { access: review }, schema: actionSchema }, async (request, reply) => {
     const version = formVersion(readForm(request.body).str('version'));
-    return runAction(request, reply, request.params.id, 'closed', () => closeBulletin(database, request.ctx, request.params.id, version));
+    return runAction(request, reply, request.params.id, 'closed', () => closeBulletin(database, config, request.ctx, request.params.id, version));
   });
 
   app.post('/console/bulletins/:id/withdraw', { config: { access: review }, schema: actionSchema }, async (request, reply) => {
     const form = readForm(request.body);
     const version = formVersion(form.str('version'));
-    return runAction(request, reply, request.params.id, 'withdrawn', () => withdrawBulletin(database, request.ctx, request.params.id, version, form.str('reason')));
+    return runAction(request, reply, request.params.id, 'withdrawn', () => withdrawBulletin(database, config, request.ctx, request.params.id, version, form.str('reason')));
   });
 
   app.post('/console/bulletins/:id/comment', { config: { access: { permission: 'bulletins:comment' } }, schema: actionSchema }, async (request, reply) => {

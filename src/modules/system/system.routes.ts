@@ -28,6 +28,8 @@ export function systemRoutes(app: App, services: AppServices): void {
       'Preferred-Languages: fr, ar, en',
       `Canonical: ${config.publicUrl}/.well-known/security.txt`,
       `Policy: ${config.publicUrl}/report`,
+      // CSAF 2.0 requirement 8: where the trusted provider's metadata is (src/modules/csaf/csaf-provider.routes.tsx).
+      `CSAF: ${config.publicUrl}/.well-known/csaf/provider-metadata.json`,
     ];
     return reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=3600').send(`${lines.join('\n')}\n`);
   });

@@ -3,15 +3,16 @@ import type { RequestContext } from '#src/core/context';
 import type { Bulletin } from '#src/modules/bulletins/bulletins.types';
 import { AppError } from '#src/core/errors';
 import { canReviewBulletins } from '#src/modules/bulletins/bulletins.policy';
-import { writeBulletin } from '#src/modules/bulletins/bulletins.repository';
-import { setListingPublication } from '#src/modules/bulletins/publication.repository';
+import type { Config } from '#src/config/config';
+import { lifecycleSummary, publishLifecycleRevision } from '#src/modules/bulletins/use-cases/publish-bulletin';
 import { auditTransition, loadForChange } from '#src/modules/bulletins/use-cases/workflow-support';
 
 /**
- * Marks a published alert closed (the exploitation episode is over): it stays public, shown as closed. Alerts only;
- * reviewers only; optimistic locking; audited as `bulletin.closed`.
+ * Marks a published alert closed (the exploitation episode is over): it stays public, shown as closed, with a new
+ * revision "Alert closed" (its CSAF documents become `final`). Alerts only; reviewers only; optimistic locking;
+ * audited as `bulletin.closed`.
  */
-export async function closeBulletin(database: DatabaseHandle, ctx: RequestContext, id: string, version: number): Promise<Bulletin> {
+export async function closeBulletin(database: DatabaseHandle, config: Config, ctx: RequestContext, id: string, version: number): Promise<Bulletin> {
   return database.db.transaction().execute(async (trx) => {
     const before = await loadForChange(trx, database.dialect, ctx, id, version, null);
     if (!canReviewBulletins(ctx.actor)) throw new AppError('forbidden');
@@ -19,9 +20,8 @@ export async function closeBulletin(database: DatabaseHandle, ctx: RequestContex
     if (before.publication !== 'published') throw new AppError('conflict', [], `bulletin is ${before.publication}`);
     const now = ctx.clock.now();
     const after: Bulletin = { ...before, publication: 'closed', closedAt: now, updatedAt: now, version: before.version + 1 };
-    if (!(await writeBulletin(trx, after, version))) throw new AppError('version_conflict');
-    await setListingPublication(trx, id, 'closed');
-    await auditTransition(trx, database.dialect, ctx, 'bulletin.closed', before, after);
-    return after;
+    const published = await publishLifecycleRevision(trx, database.dialect, config, ctx, before, after, lifecycleSummary(config, before, 'bulletins.revision.closed'));
+    await auditTransition(trx, database.dialect, ctx, 'bulletin.closed', before, published);
+    return published;
   });
 }

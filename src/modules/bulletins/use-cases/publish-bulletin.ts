@@ -8,11 +8,16 @@ import { enqueueJob } from '#src/core/jobs/queue';
 import { referenceSlug } from '#src/modules/bulletins/bulletins.types';
 import { canReviewBulletins } from '#src/modules/bulletins/bulletins.policy';
 import { formatReference, referenceSequenceKey } from '#src/modules/bulletins/reference';
-import { insertRevision, isReferenceTaken, nextCounterValue, writeBulletin } from '#src/modules/bulletins/bulletins.repository';
+import { findRevisions, insertRevision, isReferenceTaken, nextCounterValue, writeBulletin } from '#src/modules/bulletins/bulletins.repository';
+import { createTranslator, isLocale } from '#src/core/i18n/i18n';
+import { bulletinsMessages } from '#src/modules/bulletins/bulletins.messages';
 import { writePublicReadModel } from '#src/modules/bulletins/publication.repository';
 import { enqueueBulletinNotification } from '#src/modules/notifications/bulletin-notify.job';
 import { scheduledPublishJob } from '#src/modules/bulletins/scheduled-publish.job';
 import { auditTransition, loadForChange } from '#src/modules/bulletins/use-cases/workflow-support';
+import { csafFieldErrors, preparePublishableCsaf } from '#src/modules/csaf/publish-gate';
+import { previewCsafDocuments } from '#src/modules/csaf/use-cases/check-csaf';
+import { storeCsafDocuments } from '#src/modules/csaf/use-cases/store-csaf-documents';
 
 /** Options of a publication: `at` schedules it instead of publishing now. */
 export interface PublishOptions {
@@ -39,7 +44,9 @@ async function allocateReference(trx: Tx, config: Config, bulletin: Bulletin, da
  * Publishes an approved (or due scheduled) bulletin inside `trx`: freezes the working copy as the next revision
  * (numbered 1, 2, 3…), allocates the reference at the first publication, rewrites the public read model, queues the
  * notifications and records `bulletin.published`. `publishedBy` is the person answerable for the publication (the
- * one who scheduled it, for scheduled work).
+ * one who scheduled it, for scheduled work). The CSAF gate runs first: when a document of this revision would fail
+ * the strict schema or a mandatory test, AppError `validation_failed` names the test and the field and nothing is
+ * published; otherwise the documents are signed and stored in the same transaction.
  */
 export async function publishApproved(trx: Tx, dialect: Dialect, config: Config, ctx: RequestContext, before: Bulletin, publishedBy: string): Promise<Bulletin> {
   const now = ctx.clock.now();
@@ -69,12 +76,49 @@ export async function publishApproved(trx: Tx, dialect: Dialect, config: Config,
     updatedAt: now,
     version: before.version + 1,
   };
+  const csafDocuments = await preparePublishableCsaf(trx, config, after, revision);
   if (!(await writeBulletin(trx, after, before.version))) throw new AppError('version_conflict');
   await insertRevision(trx, revision);
   await writePublicReadModel(trx, dialect, after, revision.content, revision.number);
+  await storeCsafDocuments(trx, dialect, config, ctx.clock, csafDocuments);
   await enqueueBulletinNotification(trx, ctx.clock, revision.id);
   await auditTransition(trx, dialect, ctx, 'bulletin.published', before, after, { revision: revision.number, revisionId: revision.id, publishedBy });
   return after;
+}
+
+/**
+ * Records a change of the publication that leaves the text as it is (an alert closed, a bulletin withdrawn) as a new
+ * published revision with the content of the latest one and `changeSummary` (written in the original language), so
+ * the revision history says it and the CSAF documents get a new version (status `final`; a withdrawal note) signed
+ * and stored in the same transaction. No notification is sent. `after` is the bulletin with its new publication state.
+ */
+export async function publishLifecycleRevision(trx: Tx, dialect: Dialect, config: Config, ctx: RequestContext, before: Bulletin, after: Bulletin, changeSummary: string): Promise<Bulletin> {
+  const [latest] = await findRevisions(trx, before.id, before.kind);
+  if (latest === undefined || ctx.actor.userId === null) throw new AppError('conflict', [], 'bulletin has no published revision');
+  const now = ctx.clock.now();
+  const revision: BulletinRevision = {
+    id: newId(),
+    bulletinId: before.id,
+    number: before.publishedRevision + 1,
+    publishedAt: now,
+    publishedBy: ctx.actor.userId,
+    approvedBy: ctx.actor.userId,
+    changeSummary,
+    content: latest.content,
+  };
+  const published: Bulletin = { ...after, publishedRevision: revision.number, lastPublishedAt: now, updatedAt: now };
+  const csafDocuments = await preparePublishableCsaf(trx, config, published, revision);
+  if (!(await writeBulletin(trx, published, before.version))) throw new AppError('version_conflict');
+  await insertRevision(trx, revision);
+  await writePublicReadModel(trx, dialect, published, revision.content, revision.number);
+  await storeCsafDocuments(trx, dialect, config, ctx.clock, csafDocuments);
+  return published;
+}
+
+/** The change summary of a lifecycle revision, in the bulletin's original language. */
+export function lifecycleSummary(config: Config, bulletin: Bulletin, key: 'bulletins.revision.closed' | 'bulletins.revision.withdrawn', params: Record<string, string> = {}): string {
+  const language = bulletin.draft.originalLanguage;
+  return createTranslator(bulletinsMessages, isLocale(language) ? language : 'fr', config.timezone).t(key, params);
 }
 
 /**
@@ -93,6 +137,9 @@ export async function publishBulletin(database: DatabaseHandle, config: Config, 
     const at = options.at;
     if (Number.isNaN(at.getTime())) throw AppError.field('at', 'invalid_date');
     if (at.getTime() <= now.getTime()) throw AppError.field('at', 'not_in_future');
+    // The CSAF gate runs at scheduling too, so a schedule is only accepted for a working copy that can be published.
+    const csafErrors = csafFieldErrors(await previewCsafDocuments(trx, config, before, at, ctx.actor.userId), before.draft);
+    if (csafErrors.length > 0) throw new AppError('validation_failed', csafErrors, 'the CSAF document would be invalid');
     const after: Bulletin = { ...before, state: 'scheduled', scheduledAt: at, updatedAt: now, version: before.version + 1 };
     if (!(await writeBulletin(trx, after, version))) throw new AppError('version_conflict');
     await enqueueJob(

@@ -3,17 +3,18 @@ import type { RequestContext } from '#src/core/context';
 import type { Bulletin } from '#src/modules/bulletins/bulletins.types';
 import { AppError } from '#src/core/errors';
 import { canReviewBulletins } from '#src/modules/bulletins/bulletins.policy';
-import { findRevisions, writeBulletin } from '#src/modules/bulletins/bulletins.repository';
-import { writePublicReadModel } from '#src/modules/bulletins/publication.repository';
+import type { Config } from '#src/config/config';
+import { lifecycleSummary, publishLifecycleRevision } from '#src/modules/bulletins/use-cases/publish-bulletin';
 import { checkCommentBody } from '#src/modules/bulletins/use-cases/request-changes';
 import { auditTransition, loadForChange } from '#src/modules/bulletins/use-cases/workflow-support';
 
 /**
  * Withdraws a published (or closed) bulletin with a reason: it stays at its address with a notice and the reason,
- * but leaves lists, feeds, search and the CVE and product indexes; it can no longer be edited or republished.
+ * but leaves lists, feeds, search and the CVE and product indexes; it can no longer be edited or republished. A new
+ * revision "Withdrawn: <reason>" is published, so its CSAF documents get a version that carries the withdrawal.
  * Reviewers only; optimistic locking; audited as `bulletin.withdrawn` with the reason.
  */
-export async function withdrawBulletin(database: DatabaseHandle, ctx: RequestContext, id: string, version: number, reason: string): Promise<Bulletin> {
+export async function withdrawBulletin(database: DatabaseHandle, config: Config, ctx: RequestContext, id: string, version: number, reason: string): Promise<Bulletin> {
   return database.db.transaction().execute(async (trx) => {
     const before = await loadForChange(trx, database.dialect, ctx, id, version, null);
     if (!canReviewBulletins(ctx.actor)) throw new AppError('forbidden');
@@ -21,10 +22,8 @@ export async function withdrawBulletin(database: DatabaseHandle, ctx: RequestCon
     const withdrawalReason = checkCommentBody(reason, 'reason');
     const now = ctx.clock.now();
     const after: Bulletin = { ...before, publication: 'withdrawn', withdrawnAt: now, withdrawalReason, scheduledAt: null, state: before.state === 'scheduled' ? 'approved' : before.state, updatedAt: now, version: before.version + 1 };
-    if (!(await writeBulletin(trx, after, version))) throw new AppError('version_conflict');
-    const [latest] = await findRevisions(trx, id, before.kind);
-    if (latest) await writePublicReadModel(trx, database.dialect, after, latest.content, latest.number);
-    await auditTransition(trx, database.dialect, ctx, 'bulletin.withdrawn', before, after, { reason: withdrawalReason });
-    return after;
+    const published = await publishLifecycleRevision(trx, database.dialect, config, ctx, before, after, lifecycleSummary(config, before, 'bulletins.revision.withdrawn', { reason: withdrawalReason }));
+    await auditTransition(trx, database.dialect, ctx, 'bulletin.withdrawn', before, published, { reason: withdrawalReason });
+    return published;
   });
 }

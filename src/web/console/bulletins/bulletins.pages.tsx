@@ -8,6 +8,8 @@ import type { BulletinDiff } from '#src/modules/bulletins/diff';
 import type { VocabularyTerm } from '#src/modules/taxonomies/taxonomies.types';
 import type { BulletinEditorProps } from '#src/web/console/bulletins/bulletin-editor';
 import type { DiffNames } from '#src/web/console/bulletins/bulletin-parts';
+import type { CsafCheck } from '#src/modules/csaf/use-cases/check-csaf';
+import { CsafCheckSection } from '#src/web/console/bulletins/csaf-check';
 import { ConsolePage } from '#src/web/layout';
 import { CsrfField, ErrorSummary, Notice, Pagination, SelectField, TextArea } from '#src/web/components/form';
 import { bulletinKinds, bulletinLanguages, publicationStates, workflowStates } from '#src/modules/bulletins/bulletins.types';
@@ -247,6 +249,8 @@ export interface BulletinOverviewProps {
   /** Default value of the schedule field (datetime-local in the configured time zone). */
   scheduleDefault: string;
   timezone: string;
+  /** The CSAF check of the working copy (null when there is nothing to publish). */
+  csafCheck?: CsafCheck | null;
 }
 
 function HiddenVersion({ version }: { version: number }) {
@@ -255,7 +259,7 @@ function HiddenVersion({ version }: { version: number }) {
 
 /** One bulletin: state, actions, content, review thread, revisions and history. */
 export function BulletinOverviewPage(props: BulletinOverviewProps) {
-  const { page, bulletin, revisions, comments, history, criticalities, risks, notice, problem, errors = {}, scheduleDefault, timezone } = props;
+  const { page, bulletin, revisions, comments, history, criticalities, risks, notice, problem, errors = {}, scheduleDefault, timezone, csafCheck } = props;
   const { i18n } = page;
   const t = i18n.t;
   const title = bulletinTitle(page, bulletin);
@@ -416,6 +420,8 @@ export function BulletinOverviewPage(props: BulletinOverviewProps) {
           ) : null}
         </div>
       </section>
+
+      {csafCheck ? <CsafCheckSection i18n={i18n} check={csafCheck} /> : null}
 
       <section aria-labelledby="content-title">
         <h2 id="content-title">{t('bulletins.overview.content')}</h2>
