@@ -4,7 +4,10 @@
  *  - appending hash-chained audit events vs inserting the same rows without the chain;
  *  - verifying the chain vs reading the same rows;
  *  - rendering the home page (session lookup, i18n, layout) vs the bare /healthz route;
- *  - bulletins (bench/bulletins.ts): full-text search vs a LIKE scan, public pages and feeds vs /healthz.
+ *  - bulletins (bench/bulletins.ts): full-text search vs a LIKE scan, public pages and feeds vs /healthz;
+ *  - incidents (bench/incidents.ts): BENCH_INCIDENTS/BENCH_INDICATORS (500,000/5 million; 0 skips): p95 of the
+ *    queue's first page vs a plain select, of an exact indicator lookup vs a lookup by id, and the 1,000-value bulk
+ *    lookup vs 1,000 single lookups, with the dataset size and peak memory.
  * Run with `npm run bench`; set BENCH_PG=postgres://… to run the database parts on PostgreSQL too.
  */
 import { performance } from 'node:perf_hooks';
@@ -22,6 +25,7 @@ import { createLogger } from '#src/core/logger';
 import { catalogue } from '#src/web/catalogue';
 import { benchPublicPages, benchSearch, seedBulletins } from './bulletins';
 import { benchCsaf } from './csaf';
+import { benchIncidents, benchIncidentsOnSqlite } from './incidents';
 
 const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 5000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
@@ -109,6 +113,7 @@ async function main(): Promise<void> {
   await migrateToLatest(sqlite.db);
   await benchAudit('sqlite', sqlite);
   await sqlite.close();
+  await benchIncidentsOnSqlite(line);
   const pgUrl = process.env.BENCH_PG;
   if (pgUrl) {
     const schema = `bench_${Date.now()}`;
@@ -124,6 +129,7 @@ async function main(): Promise<void> {
       const seedMs = await seedBulletins(database, config);
       console.log(`[postgres] published ${process.env.BENCH_BULLETINS ?? 1000} bulletins through the use cases in ${(seedMs / 1000).toFixed(1)} s`);
       await benchSearch('postgres', database, line);
+      await benchIncidents('postgres', database, line);
     } finally {
       await database.close();
       await admin.query(`drop schema ${schema} cascade`);

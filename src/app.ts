@@ -34,6 +34,11 @@ import { bulletinsPublicRoutes } from '#src/web/public/bulletins/bulletins-publi
 import { subscriptionsRoutes } from '#src/modules/notifications/subscriptions.routes';
 import { csafProviderRoutes } from '#src/modules/csaf/csaf-provider.routes';
 import { csafImportRoutes } from '#src/modules/csaf/csaf-import.routes';
+import { incidentsConsoleRoutes } from '#src/modules/incidents/incidents.console.routes';
+import { incidentsPublicRoutes } from '#src/modules/incidents/incidents.public.routes';
+import { incidentsPortalRoutes } from '#src/modules/incidents/incidents.portal.routes';
+import { incidentsApiRoutes } from '#src/modules/incidents/incidents.api.routes';
+import { incidentsAttachmentRoutes } from '#src/modules/incidents/incidents.attachments.routes';
 
 /** What the application is built from; tests build it with an in-memory database and a fixed clock. */
 export interface AppServices {
@@ -56,6 +61,7 @@ const modules: readonly ModuleRegistration[] = [
   systemRoutes, publicRoutes, consoleRoutes, auditRoutes, notificationsRoutes, accountRoutes, usersRoutes, identityRoutes, constituentsRoutes, taxonomiesRoutes,
   bulletinsApiRoutes, bulletinsConsoleRoutes, bulletinsPublicRoutes, subscriptionsRoutes,
   csafProviderRoutes, csafImportRoutes,
+  incidentsConsoleRoutes, incidentsPublicRoutes, incidentsPortalRoutes, incidentsApiRoutes, incidentsAttachmentRoutes,
 ];
 
 /** A route as registered, with its access rule: the authorisation suites iterate over this list. */

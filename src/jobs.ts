@@ -9,6 +9,7 @@ import { bulletinNotifyJob } from '#src/modules/notifications/bulletin-notify.jo
 import { scheduledPublishJob } from '#src/modules/bulletins/scheduled-publish.job';
 import { csafSourceFetchJob } from '#src/modules/csaf/import/csaf-source-fetch.job';
 import { csafProviderTreeJob } from '#src/modules/csaf/provider-tree.job';
+import { deadlineRemindersJob } from '#src/modules/incidents/deadline-reminders.job';
 
 /** What job handlers receive. */
 export interface JobDeps {
@@ -19,4 +20,4 @@ export interface JobDeps {
 }
 
 /** Every job kind, in one list (the runner refuses kinds it does not know). */
-export const jobDefinitions: readonly JobDefinition<TSchema, JobDeps>[] = [sendEmailJob, bulletinNotifyJob, scheduledPublishJob, csafProviderTreeJob, csafSourceFetchJob];
+export const jobDefinitions: readonly JobDefinition<TSchema, JobDeps>[] = [sendEmailJob, bulletinNotifyJob, scheduledPublishJob, csafProviderTreeJob, csafSourceFetchJob, deadlineRemindersJob];

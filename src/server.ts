@@ -12,6 +12,8 @@ import { jobDefinitions, type JobDeps } from '#src/jobs';
 import { createSetupLinkIfNeeded } from '#src/modules/identity/use-cases/create-setup-link';
 import type { App } from '#src/plugins/types';
 import { preloadCsafValidator } from '#src/modules/csaf/validation';
+import { startIncidentMailIntake } from '#src/modules/incidents/email/mail-intake';
+import { scheduleDeadlineReminders } from '#src/modules/incidents/deadline-reminders.job';
 
 /** The version from package.json, shown in the API document. */
 export function packageVersion(): string {
@@ -55,9 +57,14 @@ export async function startServer(config: Config, print: (line: string) => void 
     print(`  ${setupLink}`);
     print('');
   }
+  // The e-mail intake of incident reports, when configured (RIBAT_INCIDENT_SMTP_LISTEN).
+  const smtp = config.incidentSmtpListen === null ? null : await startIncidentMailIntake(config, database, logger, config.incidentSmtpListen);
+  if (smtp) print(`Incident reports by e-mail: SMTP on ${config.incidentSmtpListen?.host}:${smtp.port} for ${config.incidentMailAddresses.join(', ')}`);
+  if (config.jobsEnabled) await scheduleDeadlineReminders(database, clock);
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      await smtp?.close();
       await app.close();
       await runner.stop();
       await database.close();

@@ -44,6 +44,19 @@ describe('ribat demo', () => {
     expect(await verifyPassword(manager.password_hash, password)).toBe(true);
     const roles = await cli.database.db.selectFrom('user_role').innerJoin('user_account', 'user_account.id', 'user_role.user_id').select('role').where('email', '=', 'analyst3@cert.example').execute();
     expect(roles.map((r) => r.role).sort()).toEqual(['analyst', 'reviewer']);
+    // A year of incidents across organisations, classified, assigned, most of them closed with a disposition.
+    expect(counts.incident).toBe(150);
+    expect(run.out).toContain('150 incidents over the past year');
+    const incidents = await cli.database.db.selectFrom('incident').select(['status', 'organisation_id', 'disposition', 'assignee_id', 'reported_at', 'channel']).execute();
+    expect(new Set(incidents.map((i) => i.organisation_id).filter((o) => o !== null)).size).toBeGreaterThan(5);
+    expect(new Set(incidents.map((i) => i.channel))).toEqual(new Set(['portal', 'public', 'email', 'api']));
+    expect(incidents.filter((i) => i.status === 'closed').length).toBeGreaterThan(90);
+    expect(incidents.every((i) => i.assignee_id !== null)).toBe(true);
+    expect(incidents.filter((i) => i.status === 'closed').every((i) => i.disposition !== null)).toBe(true);
+    const times = incidents.map((i) => new Date(String(i.reported_at instanceof Date ? i.reported_at.toISOString() : i.reported_at)).getTime());
+    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(300 * 86_400_000);
+    expect(counts.incident_classification).toBe(150);
+    expect(counts.incident_indicator).toBeGreaterThan(150);
     const audit = await verifyAuditChain(cli.database.db);
     expect(audit.problems).toEqual([]);
     expect(audit.checked).toBeGreaterThanOrEqual(counts.organisation + counts.user_account);
@@ -55,6 +68,7 @@ describe('ribat demo', () => {
     expect(run.code).toBe(0);
     expect(run.out).toContain('0 organisations and 0 users created');
     expect(run.out).toContain('0 bulletins published');
+    expect(run.out).toContain('0 incidents');
     expect(await snapshotCounts(cli.database)).toEqual(before);
   });
 

@@ -15,6 +15,7 @@ import { demoOrganisations, demoStaff } from '#src/modules/system/demo-data';
 import { demoBulletins, type DemoBulletin } from '#src/modules/system/demo-bulletins';
 import { KevFormatError, kevEntryToBulletin, parseKevCatalogue } from '#src/modules/system/kev';
 import { publishDemoBulletins } from '#src/modules/system/publish-demo-bulletins';
+import { createDemoIncidents } from '#src/modules/system/demo-incidents';
 
 /**
  * `ribat demo`: fills the database with demonstration constituents and users through the same use cases as
@@ -24,7 +25,7 @@ import { publishDemoBulletins } from '#src/modules/system/publish-demo-bulletins
 export function registerDemoCommand(program: Command, ctx: CliContext): void {
   program
     .command('demo')
-    .description('Fill the database with realistic demonstration data (organisations, CERT staff, constituents)')
+    .description('Fill the database with realistic demonstration data (organisations, CERT staff, constituents, bulletins, a year of incidents)')
     .option('--password-stdin', 'read the demo accounts’ password from standard input instead of generating one')
     .option('--kev <file>', "also publish alerts built from CISA's Known Exploited Vulnerabilities catalogue (JSON file)")
     .option('--kev-limit <n>', 'how many of the most recently added KEV entries to publish', '40')
@@ -40,6 +41,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
       let users = 0;
       let skipped = 0;
       let bulletins = 0;
+      let incidents = 0;
       try {
         await migrateToLatest(database.db);
         await runSeeds(database, systemClock);
@@ -78,13 +80,16 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
           [...demoBulletins, ...kevBulletins],
           (done, total) => ctx.io.err(`bulletin [${done}/${total}]`),
         );
+        incidents = await createDemoIncidents(database, config, { now: systemClock.now() }, (done, total) => {
+          if (done % 25 === 0 || done === total) ctx.io.err(`incident [${done}/${total}]`);
+        });
       } catch (err) {
         if (err instanceof AppError) throw new CliError(`demo data refused: ${err.code} ${err.fields.map((f) => `${f.field}: ${f.message}`).join(', ')}`, 1);
         throw err;
       } finally {
         await database.close();
       }
-      ctx.io.out(`Demo data: ${organisations} organisations and ${users} users created (${skipped} organisations already present); ${bulletins} bulletins published.`);
+      ctx.io.out(`Demo data: ${organisations} organisations and ${users} users created (${skipped} organisations already present); ${bulletins} bulletins published; ${incidents} incidents over the past year.`);
       if (users > 0) {
         // A generated password is shown once (nobody knows it otherwise); one read from standard input is not echoed.
         const shown = opts.passwordStdin ? 'the password read from standard input' : `the password: ${password}`;

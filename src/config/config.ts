@@ -4,6 +4,8 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import type { BulletinKind, ReferencePattern } from '#src/modules/bulletins/reference';
 import { DEFAULT_KIND_CODES, DEFAULT_REFERENCE_PATTERN, isValidKindCode, parseReferencePattern } from '#src/modules/bulletins/reference';
+import { parseCalendar, type WorkingCalendar } from '#src/modules/incidents/deadlines/business-time';
+import { findProfile, parseProfileOverrides, type ProfileOverrides } from '#src/modules/incidents/deadlines/regulation-profiles';
 
 /** Every setting Ribat reads, validated once and frozen. See docs/CONFIGURATION.md. */
 export interface Config {
@@ -35,6 +37,22 @@ export interface Config {
   readonly formRateLimitPerMinute: number;
   /** Pattern of bulletin reference numbers (see src/modules/bulletins/reference.ts). */
   readonly referencePattern: ReferencePattern;
+  /** The CERT's working calendar (business-hour deadlines, local months and days). */
+  readonly incidentCalendar: WorkingCalendar;
+  /** Overrides of the regulation profiles' and service levels' delays (`ma-05-20.declaration=12h`…). */
+  readonly incidentDeadlineOverrides: ProfileOverrides;
+  /** Minutes before a deadline at which reminders are e-mailed (largest first). */
+  readonly incidentReminderLeads: readonly number[];
+  /** Regulation profiles applied to new incidents of operators of vital infrastructures and administrations. */
+  readonly incidentDefaultProfiles: readonly string[];
+  /** Where the built-in SMTP listener for incident reports listens (`host:port`), or null when it is off. */
+  readonly incidentSmtpListen: { host: string; port: number } | null;
+  /** The reporting addresses it accepts mail for (RCPT TO); others are refused with 550. */
+  readonly incidentMailAddresses: readonly string[];
+  /** Largest report e-mail accepted, in bytes. */
+  readonly incidentMailMaxBytes: number;
+  /** Pattern of incident references (`{YYYY}`, `{NNNNN}` …; no `{KIND}`). */
+  readonly incidentReferencePattern: ReferencePattern;
   /** What `{KIND}` becomes for each kind. */
   readonly referenceKindCodes: Readonly<Record<BulletinKind, string>>;
   /** The system Chromium used to print PDFs; null when absent (PDF links are then not offered). */
@@ -214,6 +232,83 @@ function readReferencePattern(r: Reader): ReferencePattern {
   return fallback.pattern;
 }
 
+/** Reads RIBAT_INCIDENT_SMTP_LISTEN (`127.0.0.1:2525`, `[::1]:2525` or a port alone for 127.0.0.1); unset: off. */
+function readSmtpListen(r: Reader): { host: string; port: number } | null {
+  const text = r.optional('RIBAT_INCIDENT_SMTP_LISTEN');
+  if (text === null) return null;
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]+)):(\d{1,5})$/.exec(text.trim()) ?? /^()()(\d{1,5})$/.exec(text.trim());
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || !Number.isInteger(port) || port < 1 || port > 65535) {
+    r.problems.push(`RIBAT_INCIDENT_SMTP_LISTEN: expected host:port or a port, got "${text}"`);
+    return null;
+  }
+  return { host: m[1] || m[2] || '127.0.0.1', port };
+}
+
+/** Reads RIBAT_INCIDENT_MAIL_ADDRESSES (comma-separated); defaults to `incident@<host of RIBAT_PUBLIC_URL>`. */
+function readMailAddresses(r: Reader, publicUrl: string): string[] {
+  const text = r.optional('RIBAT_INCIDENT_MAIL_ADDRESSES') ?? `incident@${new URL(publicUrl).hostname}`;
+  const addresses = text.split(',').map((a) => a.trim().toLowerCase()).filter((a) => a !== '');
+  const bad = addresses.filter((a) => !/^[^\s@<>]+@[^\s@<>]+$/.test(a));
+  if (bad.length > 0 || addresses.length === 0) r.problems.push(`RIBAT_INCIDENT_MAIL_ADDRESSES: not e-mail addresses: ${bad.join(', ') || '(none)'}`);
+  return addresses.filter((a) => !bad.includes(a));
+}
+
+/** Reads RIBAT_INCIDENT_CALENDAR (`Mon-Fri 08:30-16:30`, time zone RIBAT_TIMEZONE unless given) and RIBAT_INCIDENT_HOLIDAYS. */
+function readIncidentCalendar(r: Reader, timezone: string): WorkingCalendar {
+  const text = r.str('RIBAT_INCIDENT_CALENDAR', 'Mon-Fri 08:30-16:30');
+  const withZone = /\b[A-Za-z]+\/[A-Za-z_]+/.test(text) || /\bUTC\b/.test(text) ? text : `${text} ${timezone}`;
+  const holidays = (r.optional('RIBAT_INCIDENT_HOLIDAYS') ?? '').split(/[\s,;]+/).filter((h) => h !== '');
+  const parsed = parseCalendar(withZone, holidays);
+  if (parsed.ok) return parsed.calendar;
+  r.problems.push(`RIBAT_INCIDENT_CALENDAR/RIBAT_INCIDENT_HOLIDAYS: ${parsed.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+  const fallback = parseCalendar(`Mon-Fri 08:30-16:30 ${timezone}`);
+  if (!fallback.ok) throw new Error('default incident calendar is invalid');
+  return fallback.calendar;
+}
+
+/** Reads RIBAT_INCIDENT_DEADLINES, e.g. `ma-05-20.declaration=12h, cert-sla.first-response=4bh`. */
+function readDeadlineOverrides(r: Reader): ProfileOverrides {
+  const text = r.optional('RIBAT_INCIDENT_DEADLINES');
+  if (text === null) return {};
+  const parsed = parseProfileOverrides(text);
+  if (parsed.ok) return parsed.overrides;
+  r.problems.push(`RIBAT_INCIDENT_DEADLINES: ${parsed.errors.map((e) => `${e.key}: ${e.message}`).join('; ')}`);
+  return {};
+}
+
+/** Reads RIBAT_INCIDENT_REMINDER_MINUTES (default `1440,120`: a day and two hours before each deadline). */
+function readReminderLeads(r: Reader): number[] {
+  const text = r.str('RIBAT_INCIDENT_REMINDER_MINUTES', '1440,120');
+  const leads = text.split(',').map((v) => v.trim()).filter((v) => v !== '').map(Number);
+  if (leads.some((n) => !Number.isInteger(n) || n < 1 || n > 60 * 24 * 31)) {
+    r.problems.push(`RIBAT_INCIDENT_REMINDER_MINUTES: expected minutes between 1 and 44640, separated by commas ("${text}")`);
+    return [1440, 120];
+  }
+  return [...new Set(leads)].sort((a, b) => b - a);
+}
+
+/** Reads RIBAT_INCIDENT_PROFILES: the regulation profiles applied to new reports of vital operators (default `ma-05-20`). */
+function readDefaultProfiles(r: Reader): string[] {
+  const codes = r.str('RIBAT_INCIDENT_PROFILES', 'ma-05-20').split(',').map((c) => c.trim()).filter((c) => c !== '');
+  const unknown = codes.filter((c) => findProfile(c) === undefined || c === 'cert-sla');
+  if (unknown.length > 0) r.problems.push(`RIBAT_INCIDENT_PROFILES: unknown profile(s) ${unknown.join(', ')} (known: ma-05-20, nis2)`);
+  return codes.filter((c) => !unknown.includes(c));
+}
+
+const DEFAULT_INCIDENT_REFERENCE_PATTERN = 'INC-{YYYY}-{NNNNN}';
+
+/** Reads RIBAT_INCIDENT_REFERENCE_PATTERN: the reference patterns' syntax without `{KIND}` (incidents have one kind). */
+function readIncidentReferencePattern(r: Reader): ReferencePattern {
+  const source = r.str('RIBAT_INCIDENT_REFERENCE_PATTERN', DEFAULT_INCIDENT_REFERENCE_PATTERN);
+  const parsed = parseReferencePattern(source);
+  if (parsed.ok && !parsed.pattern.parts.some((p) => p.type === 'kind')) return parsed.pattern;
+  r.problems.push(`RIBAT_INCIDENT_REFERENCE_PATTERN: invalid pattern "${source}" (${parsed.ok ? '{KIND} is for bulletins' : JSON.stringify(parsed.error)})`);
+  const fallback = parseReferencePattern(DEFAULT_INCIDENT_REFERENCE_PATTERN);
+  if (!fallback.ok) throw new Error('default incident reference pattern is invalid');
+  return fallback.pattern;
+}
+
 /** Reads RIBAT_REFERENCE_KIND_CODES, e.g. `bulletin=AVI,alert=ALE,note=NOT`; missing kinds keep their default. */
 function readKindCodes(r: Reader): Record<BulletinKind, string> {
   const codes: Record<BulletinKind, string> = { ...DEFAULT_KIND_CODES };
@@ -305,6 +400,14 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     loginRateLimitPerMinute: r.int('RIBAT_LOGIN_RATE_LIMIT', 10, 1, 10_000),
     formRateLimitPerMinute: r.int('RIBAT_FORM_RATE_LIMIT', 30, 1, 10_000),
     referencePattern: readReferencePattern(r),
+    incidentReferencePattern: readIncidentReferencePattern(r),
+    incidentCalendar: readIncidentCalendar(r, timezone),
+    incidentSmtpListen: readSmtpListen(r),
+    incidentMailAddresses: readMailAddresses(r, publicUrl),
+    incidentMailMaxBytes: r.int('RIBAT_INCIDENT_MAIL_MAX_BYTES', 30 * 1024 * 1024, 64 * 1024, 200 * 1024 * 1024),
+    incidentDeadlineOverrides: readDeadlineOverrides(r),
+    incidentReminderLeads: readReminderLeads(r),
+    incidentDefaultProfiles: readDefaultProfiles(r),
     referenceKindCodes: readKindCodes(r),
     chromiumPath: readChromiumPath(r),
     csafKeyPassphrase: readCsafKeyPassphrase(r, secret),

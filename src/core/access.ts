@@ -89,6 +89,14 @@ export const permissions = {
   'subscriptions:manage': { roles: ['admin', 'coordinator'], scope: 'write' },
   /** Registering other publishers' CSAF providers as import sources and fetching them. */
   'csaf-sources:manage': { roles: ['admin'], scope: 'write' },
+  /** Reading every incident in the console (queue, detail, correlation, exports): the CERT's incident handlers. */
+  'incidents:read': { roles: ['admin', 'coordinator', 'analyst'], scope: 'read' },
+  /** Triaging, editing, assigning, commenting, closing and merging incidents. */
+  'incidents:handle': { roles: ['admin', 'coordinator', 'analyst'], scope: 'write' },
+  /** Reporting an incident while signed in (portal or API) and following one's organisation's incidents. */
+  'incidents:report': { roles: ['admin', 'coordinator', 'analyst', 'org_manager', 'org_member'], scope: 'write' },
+  /** Reading one's organisation's incidents in the portal (what the visibility rule allows). */
+  'incidents:follow': { roles: ['org_manager', 'org_member'], scope: 'read' },
   /** Changing one's own account through the API (tokens, sessions): every role, and a token needs `write`. */
   'account:write': { roles: allRoles, scope: 'write' },
 } as const satisfies Record<string, { roles: readonly Role[]; scope: TokenScope }>;

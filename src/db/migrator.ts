@@ -2,12 +2,14 @@ import { Migrator, PostgresAdapter, sql, type Migration, type MigrationProvider,
 import * as m0001 from '#src/db/migrations/0001-foundation';
 import * as m0002 from '#src/db/migrations/0002-bulletins';
 import * as m0003 from '#src/db/migrations/0003-csaf';
+import * as m0004 from '#src/db/migrations/0004-incidents';
 
 /** The static, ordered list of migrations: nothing is discovered from the file system at run time. */
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-bulletins': m0002,
   '0003-csaf': m0003,
+  '0004-incidents': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

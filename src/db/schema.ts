@@ -26,6 +26,19 @@ import type {
   ProductVendorTable,
   ReferenceCounterTable,
 } from '#src/modules/bulletins/bulletins.tables';
+import type {
+  IncidentAttachmentTable,
+  IncidentClassificationTable,
+  IncidentCommentTable,
+  IncidentDeadlineTable,
+  IncidentIndicatorTable,
+  IncidentInboundEmailTable,
+  IncidentLinkTable,
+  IncidentOrganisationTable,
+  IncidentSavedViewTable,
+  IncidentTable,
+  IncidentTaskTable,
+} from '#src/modules/incidents/incidents.tables';
 import type { CsafDocumentTable, CsafImportProductTable, CsafImportTable, CsafImportVulnerabilityTable, CsafSigningKeyTable, CsafSourceTable } from '#src/modules/csaf/csaf.tables';
 
 /** Every table Ribat owns, as Kysely sees it. */
@@ -65,4 +78,15 @@ export interface Database {
   csaf_import: CsafImportTable;
   csaf_import_product: CsafImportProductTable;
   csaf_import_vulnerability: CsafImportVulnerabilityTable;
+  incident: IncidentTable;
+  incident_classification: IncidentClassificationTable;
+  incident_organisation: IncidentOrganisationTable;
+  incident_link: IncidentLinkTable;
+  incident_comment: IncidentCommentTable;
+  incident_task: IncidentTaskTable;
+  incident_indicator: IncidentIndicatorTable;
+  incident_attachment: IncidentAttachmentTable;
+  incident_deadline: IncidentDeadlineTable;
+  incident_inbound_email: IncidentInboundEmailTable;
+  incident_saved_view: IncidentSavedViewTable;
 }

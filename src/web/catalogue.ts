@@ -13,9 +13,13 @@ import { bulletinsMessages } from '#src/modules/bulletins/bulletins.messages';
 import { bulletinsPublicMessages } from '#src/web/public/bulletins/bulletins-public.messages';
 import { subscriptionsMessages } from '#src/modules/notifications/subscriptions.messages';
 import { csafMessages } from '#src/modules/csaf/csaf.messages';
+import { incidentsMessages } from '#src/modules/incidents/incidents.messages';
+import { incidentAttachmentsMessages } from '#src/modules/incidents/attachments/attachments.messages';
+import { incidentsConsoleMessages } from '#src/web/console/incidents/incidents-console.messages';
+import { reportMessages } from '#src/web/public/report/report.messages';
 
 /**
  * Every message catalogue, merged. Each module declares its strings in a `*.messages.ts` file with
  * `defineMessages`, so a key missing in one language fails the typecheck; add the module's export here.
  */
-export const catalogue: Messages<string> = mergeMessages(webMessages, auditMessages, notificationsMessages, dashboardMessages, publicMessages, usersMessages, accountMessages, identityMessages, constituentsMessages, taxonomiesMessages, bulletinsMessages, bulletinsPublicMessages, subscriptionsMessages, csafMessages);
+export const catalogue: Messages<string> = mergeMessages(webMessages, auditMessages, notificationsMessages, dashboardMessages, publicMessages, usersMessages, accountMessages, identityMessages, constituentsMessages, taxonomiesMessages, bulletinsMessages, bulletinsPublicMessages, subscriptionsMessages, csafMessages, incidentsMessages, incidentAttachmentsMessages, reportMessages, incidentsConsoleMessages);

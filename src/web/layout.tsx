@@ -72,6 +72,11 @@ export function Layout({ page, title, children, alternates = [], noindex = false
                     <a href="/organisation">{t('site.nav.organisation')}</a>
                   </li>
                 ) : null}
+                {page.user && page.can('incidents:follow') ? (
+                  <li>
+                    <a href="/portal/incidents">{t('portal.nav.incidents')}</a>
+                  </li>
+                ) : null}
                 {page.user ? (
                   <li>
                     <a href="/account">{t('site.nav.account')}</a>
@@ -157,6 +162,7 @@ export function ConsolePage(props: ConsolePageProps) {
   const items: { key: string; href: string; label: string; show: boolean }[] = [
     { key: 'dashboard', href: '/console', label: t('console.nav.dashboard'), show: page.can('console:view') },
     { key: 'bulletins', href: '/console/bulletins', label: t('console.nav.bulletins'), show: page.can('bulletins:read') },
+    { key: 'incidents', href: '/console/incidents', label: t('incidents.console.nav'), show: page.can('incidents:read') },
     { key: 'csaf-imports', href: '/console/csaf/imports', label: t('csaf.nav.imports'), show: page.can('bulletins:read') },
     { key: 'csaf-sources', href: '/console/csaf/sources', label: t('csaf.nav.sources'), show: page.can('csaf-sources:manage') },
     { key: 'users', href: '/console/users', label: t('console.nav.users'), show: page.can('users:manage') },

@@ -312,6 +312,17 @@ const digestTables: readonly (keyof Database)[] = [
   'csaf_document',
   'csaf_source',
   'csaf_import',
+  'incident',
+  'incident_classification',
+  'incident_organisation',
+  'incident_link',
+  'incident_comment',
+  'incident_task',
+  'incident_indicator',
+  'incident_attachment',
+  'incident_deadline',
+  'incident_inbound_email',
+  'incident_saved_view',
 ];
 
 /** Per table, a row count and a hash of every row's content: any insert, update or delete changes it. */

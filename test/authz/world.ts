@@ -11,7 +11,12 @@ import { toDbTime } from '#src/core/time';
 import { sessionPublicId } from '#src/modules/identity/account.types';
 import { buildOrganisation, buildUser, loginAs, type OrganisationFixture, type UserFixture } from '../helpers/factories';
 import type { TestApp } from '../helpers/app';
-import { buildPublishedBulletin } from '../helpers/bulletin-factories';
+import { buildPublishedBulletin, contextFor } from '../helpers/bulletin-factories';
+import { reportIncident } from '#src/modules/incidents/use-cases/report-incident';
+import { addIndicators } from '#src/modules/incidents/use-cases/incident-indicators';
+import { addIncidentTask } from '#src/modules/incidents/use-cases/incident-tasks';
+import { addAttachment } from '#src/modules/incidents/attachments/add-attachment';
+import { listQueueViews, saveQueueView } from '#src/modules/incidents/use-cases/list-incidents';
 import { paramNames, routeSchemas, sampleFromSchema, segmentBefore } from './route-harness';
 
 export interface World {
@@ -34,6 +39,8 @@ export interface World {
   auditSeq: number;
   /** A published TLP:CLEAR bulletin (its id for `/bulletins/:id`, its slug for public addresses). */
   bulletin: { id: string; slug: string; reference: string };
+  /** An incident reported by memberA (TLP:AMBER) with an indicator and a task; a public report and its tracking token. */
+  incident: { id: string; indicatorId: string; taskId: string; attachmentId: string; publicId: string; trackingToken: string; viewId: string };
 }
 
 /** Populates the test database with the records every generic suite points its requests at. */
@@ -59,7 +66,20 @@ export async function buildWorld(t: TestApp): Promise<World> {
   const last = await database.db.selectFrom('audit_event').select('seq').orderBy('seq', 'desc').executeTakeFirstOrThrow();
   const published = (await buildPublishedBulletin(t)).bulletin;
   const bulletin = { id: published.id, slug: published.slug ?? '', reference: published.reference ?? '' };
-  return { admin, orgA, orgB, managerA, memberA, managerB, memberB, tokenA, sessionA, contactA, term, auditSeq: Number(last.seq), bulletin };
+  const incident = await buildWorldIncident(t, admin, memberA);
+  return { admin, orgA, orgB, managerA, memberA, managerB, memberB, tokenA, sessionA, contactA, term, auditSeq: Number(last.seq), bulletin, incident };
+}
+
+/** The incidents of the world: one reported in the portal by `member`, one by the public form; a saved view of `admin`. */
+async function buildWorldIncident(t: TestApp, admin: UserFixture, member: UserFixture): Promise<World['incident']> {
+  const reported = (await reportIncident(t.database, t.config, contextFor(member, t.clock), 'portal', { title: 'World incident', description: 'Probe', tlp: 'amber' })).incident;
+  const [indicator] = await addIndicators(t.database, contextFor(admin, t.clock), reported.id, [{ value: '198.51.100.77' }]);
+  const task = await addIncidentTask(t.database, contextFor(admin, t.clock), reported.id, { title: 'Probe task' });
+  const pub = await reportIncident(t.database, t.config, systemContext('test', t.clock), 'public', { title: 'Public report', description: 'Probe', reporterEmail: 'citizen@example.org' });
+  const attachment = await addAttachment(t.database, t.config, contextFor(admin, t.clock), reported.id, { fileName: 'probe.txt', mediaType: 'text/plain', content: Buffer.from('probe evidence'), visibility: 'shared' });
+  await saveQueueView(t.database, contextFor(admin, t.clock), 'Probe view', 'open=1');
+  const [view] = await listQueueViews(t.database, contextFor(admin, t.clock));
+  return { id: reported.id, indicatorId: indicator?.id ?? '', taskId: task.id, attachmentId: attachment.id, publicId: pub.incident.id, trackingToken: pub.trackingToken ?? '', viewId: view?.id ?? '' };
 }
 
 /** Inserts a live API token for a user with the given scopes; returns its id and its secret (bearer). */
@@ -98,6 +118,18 @@ export function realParam(world: World, route: RegisteredRoute, name: string): s
       return world.contactA;
     case 'bulletins':
       return name === 'id' ? world.bulletin.id : world.bulletin.slug;
+    case 'incidents':
+      return world.incident.id;
+    case 'indicators':
+      return world.incident.indicatorId;
+    case 'tasks':
+      return world.incident.taskId;
+    case 'attachments':
+      return world.incident.attachmentId;
+    case 'views':
+      return world.incident.viewId;
+    case 'track':
+      return world.incident.trackingToken;
     default:
       return sampledParam(route, name);
   }

@@ -142,7 +142,8 @@ export async function snapshotCounts(database: DatabaseHandle): Promise<Record<s
   const tables = ['user_account', 'user_role', 'session', 'api_token', 'organisation', 'organisation_contact', 'vocabulary_term', 'audit_event', 'job', 'email_message', 'one_time_token', 'recovery_code', 'idempotency_record',
     'product_vendor', 'product', 'bulletin', 'bulletin_alias', 'bulletin_revision', 'bulletin_comment', 'reference_counter', 'bulletin_listing', 'bulletin_cve',
     'bulletin_product', 'bulletin_recipient_organisation', 'bulletin_recipient_user', 'subscription', 'bulletin_delivery',
-    'csaf_source', 'csaf_import', 'csaf_import_product', 'csaf_import_vulnerability'] as const;
+    'csaf_source', 'csaf_import', 'csaf_import_product', 'csaf_import_vulnerability',
+    'incident', 'incident_classification', 'incident_organisation', 'incident_link', 'incident_comment', 'incident_task', 'incident_indicator', 'incident_attachment', 'incident_deadline', 'incident_inbound_email', 'incident_saved_view'] as const;
   const out: Record<string, number> = {};
   for (const table of tables) {
     const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

@@ -4,11 +4,16 @@ import { newId } from '#src/core/ids';
 import { toDbTime } from '#src/core/time';
 import { sectorSeed } from '#src/db/seeds/sectors';
 import { criticalitySeed, riskSeed } from '#src/db/seeds/bulletins';
+import { incidentDispositionSeed, incidentSeveritySeed, rsitClassSeed, rsitTypeSeed } from '#src/db/seeds/incidents';
 
 const vocabularies: Record<string, readonly { code: string; fr: string; ar: string; en: string }[]> = {
   sector: sectorSeed,
   criticality: criticalitySeed,
   risk: riskSeed,
+  rsit_class: rsitClassSeed,
+  rsit_type: rsitTypeSeed,
+  incident_severity: incidentSeveritySeed,
+  incident_disposition: incidentDispositionSeed,
 };
 
 /**

@@ -5,7 +5,7 @@ import type { Locale } from '#src/core/i18n/i18n';
  * vocabularies itself is code because each one is referenced by the records that use it. A later issue adds
  * one by appending an entry here, a seed in src/db/seeds/ and the two message keys.
  */
-export const vocabularyNames = ['sector', 'criticality', 'risk'] as const;
+export const vocabularyNames = ['sector', 'criticality', 'risk', 'rsit_class', 'rsit_type', 'incident_severity', 'incident_disposition'] as const;
 export type VocabularyName = (typeof vocabularyNames)[number];
 
 /** True when `value` names a known vocabulary. */
@@ -56,8 +56,8 @@ export function labelOfCode(terms: readonly VocabularyTerm[], code: string, loca
   return term ? termLabel(term, locale) : code;
 }
 
-/** Terms codes: lower-case letters, digits and hyphens, 2 to 60 characters. */
-export const TERM_CODE_PATTERN = /^[a-z0-9][a-z0-9-]{0,58}[a-z0-9]$/;
+/** Terms codes: lower-case letters, digits, hyphens and dots (RSIT types are `class.type`), 2 to 60 characters. */
+export const TERM_CODE_PATTERN = /^[a-z0-9][a-z0-9.-]{0,58}[a-z0-9]$/;
 /** Longest label. */
 export const MAX_LABEL_LENGTH = 200;
 /** Largest position value. */

@@ -9,12 +9,9 @@ import { sendCacheable } from '#src/web/public/bulletins/http-cache';
 import { feedAlternates } from '#src/web/public/bulletins/bulletin-components';
 import { HomeBulletinSections, loadHomeBulletins } from '#src/web/public/bulletins/home-bulletins';
 
-/** The public site: home, bulletins, incident reporting and figures (filled by their modules). */
+/** The public site: home and figures (bulletins and incident reporting live in their modules). */
 export function publicRoutes(app: App, services: AppServices): void {
   const { config } = services;
-  const contact = config.securityContact;
-  const contactHref = /^(mailto:|https?:)/.test(contact) ? contact : `mailto:${contact}`;
-  const contactText = contact.replace(/^mailto:/, '');
   const apiAlternate = { href: '/api/openapi.json', type: 'application/vnd.oai.openapi+json', title: 'OpenAPI' };
 
   app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
@@ -46,27 +43,6 @@ export function publicRoutes(app: App, services: AppServices): void {
       personal: request.auth.kind !== 'anonymous',
       vary: 'Cookie, Accept-Language',
     });
-  });
-
-  app.get('/report', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
-    const page = pageContext(request, config.siteName);
-    const t = page.i18n.t;
-    return reply.page(
-      <PublicPage page={page} title={t('report.title')}>
-        <h1>{t('report.title')}</h1>
-        <p class="lead">{t('report.lead')}</p>
-        <p>{t('report.how')}</p>
-        <dl class="summary-list">
-          <dt>{t('report.contact')}</dt>
-          <dd>
-            <a href={contactHref}>{contactText}</a>
-          </dd>
-        </dl>
-        <p>
-          {t('report.constituents')} <a href="/login">{t('site.nav.signin')}</a>
-        </p>
-      </PublicPage>,
-    );
   });
 
   app.get('/stats', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
