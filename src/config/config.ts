@@ -262,9 +262,12 @@ function readIncidentCalendar(r: Reader, timezone: string): WorkingCalendar {
   const parsed = parseCalendar(withZone, holidays);
   if (parsed.ok) return parsed.calendar;
   r.problems.push(`RIBAT_INCIDENT_CALENDAR/RIBAT_INCIDENT_HOLIDAYS: ${parsed.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+  // With RIBAT_TIMEZONE itself invalid (already reported), fall back to UTC so that every problem is listed at once.
   const fallback = parseCalendar(`Mon-Fri 08:30-16:30 ${timezone}`);
-  if (!fallback.ok) throw new Error('default incident calendar is invalid');
-  return fallback.calendar;
+  if (fallback.ok) return fallback.calendar;
+  const utc = parseCalendar('Mon-Fri 08:30-16:30 UTC');
+  if (!utc.ok) throw new Error('default incident calendar is invalid');
+  return utc.calendar;
 }
 
 /** Reads RIBAT_INCIDENT_DEADLINES, e.g. `ma-05-20.declaration=12h, cert-sla.first-response=4bh`. */

@@ -57,7 +57,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('incident_status_priority_idx').on('incident').columns(['status', 'priority', 'reported_at', 'id']).execute();
   await db.schema.createIndex('incident_reported_idx').on('incident').columns(['reported_at', 'id']).execute();
   await db.schema.createIndex('incident_organisation_idx').on('incident').columns(['organisation_id', 'reported_at']).execute();
-  await db.schema.createIndex('incident_assignee_idx').on('incident').columns(['assignee_id', 'status', 'reported_at']).execute();
+  await db.schema.createIndex('incident_assignee_idx').on('incident').columns(['assignee_id', 'reported_at', 'id']).execute();
+  // Open incidents (a small part of the table) in the queue's default orders; the queries write the status
+  // condition literally so that SQLite, which ignores a partial index for bound parameters, uses them too.
+  await sql`create index incident_open_priority_idx on incident (priority, reported_at desc, id desc) where status not in ('resolved', 'closed')`.execute(db);
+  await sql`create index incident_open_due_idx on incident (next_due_at, id) where status not in ('resolved', 'closed')`.execute(db);
   await db.schema.createIndex('incident_due_idx').on('incident').columns(['next_due_at']).execute();
   await db.schema.createIndex('incident_reporter_idx').on('incident').columns(['reporter_user_id', 'reported_at']).execute();
   await db.schema.createIndex('incident_reporter_email_idx').on('incident').columns(['reporter_email', 'reported_at']).execute();

@@ -62,6 +62,15 @@ function loadAdvisoryTests(): Promise<{ warnings: readonly CsafDocumentTest[]; i
 }
 
 /**
+ * Loads the tests of a validation scope now. The checker calls it before its first request: loading compiles schemas
+ * synchronously for seconds, which would otherwise stall in-flight downloads until their timeouts fire.
+ */
+export async function loadCsafValidator(scope: CsafValidationScope): Promise<void> {
+  await loadErrorTests();
+  if (scope === 'all') await loadAdvisoryTests();
+}
+
+/**
  * Loads every test the validation runs, so that the first publication or import does not wait for it. The test
  * modules are imported one at a time with a turn of the event loop between them (each compiles its schema
  * synchronously, a few hundred milliseconds), so a server warming up keeps answering requests.

@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Selectable, type SqlBool } from 'kysely';
 import type { DbOrTx } from '#src/db/database';
 import type { IndicatorType } from '#src/modules/indicators/indicators';
 import type { Tlp } from '#src/modules/bulletins/bulletins.types';
@@ -300,14 +300,16 @@ export async function listIncidentQueue(db: DbOrTx, viewer: IncidentViewer, filt
     ])
     .where(incidentVisibleTo(viewer));
   if (filters.statuses && filters.statuses.length > 0) query = query.where('incident.status', 'in', filters.statuses);
-  if (filters.open === true) query = query.where('incident.status', 'not in', ['resolved', 'closed']);
+  // Literal, not bound: the partial indexes on open incidents apply only then on SQLite.
+  const isOpen = sql<SqlBool>`incident.status not in ('resolved', 'closed')`;
+  if (filters.open === true) query = query.where(isOpen);
   if (filters.severities && filters.severities.length > 0) query = query.where('incident.severity', 'in', filters.severities);
   if (filters.organisationId !== undefined) query = query.where('incident.organisation_id', '=', filters.organisationId);
   if (filters.sector !== undefined) query = query.where('organisation.sector_code', '=', filters.sector);
   if (filters.assigneeId === 'none') query = query.where('incident.assignee_id', 'is', null);
   else if (filters.assigneeId !== undefined) query = query.where('incident.assignee_id', '=', filters.assigneeId);
   if (filters.channel !== undefined) query = query.where('incident.channel', '=', filters.channel);
-  if (filters.overdue === true) query = query.where('incident.next_due_at', '<', toDbTime(now)).where('incident.status', 'not in', ['resolved', 'closed']);
+  if (filters.overdue === true) query = query.where('incident.next_due_at', '<', toDbTime(now)).where(isOpen);
   if (filters.reportedFrom !== undefined) query = query.where('incident.reported_at', '>=', toDbTime(filters.reportedFrom));
   if (filters.reportedTo !== undefined) query = query.where('incident.reported_at', '<', toDbTime(filters.reportedTo));
   if (filters.classCode !== undefined) {
@@ -361,7 +363,9 @@ export async function listIncidentQueue(db: DbOrTx, viewer: IncidentViewer, filt
                 ]),
               );
       }
-      query = query.orderBy(sql`case when incident.next_due_at is null then 1 else 0 end`).orderBy('incident.next_due_at', 'asc').orderBy('incident.id', 'asc');
+      // Overdue incidents all have a due time: no need for the nulls-last key (which no index can serve).
+      if (filters.overdue !== true) query = query.orderBy(sql`case when incident.next_due_at is null then 1 else 0 end`);
+      query = query.orderBy('incident.next_due_at', 'asc').orderBy('incident.id', 'asc');
       break;
     }
   }

@@ -8,6 +8,7 @@ import { Fetcher, safeResolve, type FetchOutcome } from '#src/modules/csaf/check
 import { isRecord, readProviderMetadata, type ProviderMetadata } from '#src/modules/csaf/checker/provider-metadata';
 import { validateForChecker } from '#src/modules/csaf/checker/document-validation';
 import { ALL_REQUIREMENTS, REQUIREMENT_TITLES, requirementsForRole, unmetForRole } from '#src/modules/csaf/checker/requirements';
+import { loadCsafValidator } from '#src/modules/csaf/validation';
 
 /** An argument the checker cannot work with (exit code 2). */
 export class CheckTargetError extends Error {}
@@ -106,6 +107,8 @@ export function parseTarget(target: string, allowHttp: boolean): { url: URL; kin
  */
 export async function checkProvider(target: string, options: CheckOptions): Promise<CheckReport> {
   const parsed = parseTarget(target, options.allowHttp);
+  // Load the validator before any download: its schema compilation blocks for seconds and would time requests out.
+  await loadCsafValidator('errors');
   const origin = parsed.url.origin;
   const host = parsed.url.host.toLowerCase();
   const fetcher = new Fetcher({
