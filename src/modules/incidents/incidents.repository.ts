@@ -28,6 +28,7 @@ import { incidentVisibleTo } from '#src/modules/incidents/incidents.visibility';
 import { fromDbTime, fromDbTimeOrNull, toDbTime } from '#src/core/time';
 import { decodeCursor, toPage, type Page } from '#src/core/pagination';
 import { AppError } from '#src/core/errors';
+import { permissions } from '#src/core/access';
 import { foldForSearch, searchTerms } from '#src/modules/bulletins/search-text';
 
 // ---- Mapping --------------------------------------------------------------------------------------------------
@@ -663,4 +664,34 @@ export async function deleteView(db: DbOrTx, userId: string, id: string): Promis
 /** Stores the earliest open deadline on the incident row (what queues sort and filter on); no version change. */
 export async function setNextDueAt(db: DbOrTx, incidentId: string, nextDueAt: Date | null): Promise<void> {
   await db.updateTable('incident').set({ next_due_at: dbOrNull(nextDueAt) }).where('id', '=', incidentId).execute();
+}
+
+/** The roles that handle incidents (those holding `incidents:handle`). */
+const handlerRoles = permissions['incidents:handle'].roles;
+
+/** The id of an active user who may handle incidents, or null: assignees and task owners must be one. */
+export async function findActiveHandlerId(db: DbOrTx, userId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('user_account')
+    .innerJoin('user_role', 'user_role.user_id', 'user_account.id')
+    .select('user_account.id')
+    .where('user_account.id', '=', userId)
+    .where('user_account.status', '=', 'active')
+    .where('user_role.role', 'in', handlerRoles)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** Every active handler (id and name), by name. */
+export async function listActiveHandlers(db: DbOrTx): Promise<{ id: string; name: string }[]> {
+  const rows = await db
+    .selectFrom('user_account')
+    .innerJoin('user_role', 'user_role.user_id', 'user_account.id')
+    .select(['user_account.id', 'user_account.display_name'])
+    .where('user_account.status', '=', 'active')
+    .where('user_role.role', 'in', handlerRoles)
+    .distinct()
+    .orderBy('user_account.display_name')
+    .execute();
+  return rows.map((r) => ({ id: r.id, name: r.display_name }));
 }

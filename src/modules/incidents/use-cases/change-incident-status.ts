@@ -5,7 +5,7 @@ import type { Incident, IncidentStatus } from '#src/modules/incidents/incidents.
 import { AppError } from '#src/core/errors';
 import { findTerms } from '#src/modules/taxonomies/taxonomies.repository';
 import { incidentStatuses, incidentTransitions } from '#src/modules/incidents/incidents.types';
-import { updateIncident } from '#src/modules/incidents/incidents.repository';
+import { findActiveHandlerId, listActiveHandlers, updateIncident } from '#src/modules/incidents/incidents.repository';
 import { FieldErrors, checkTerm } from '#src/modules/incidents/incidents.validation';
 import { auditIncident, loadForHandling, refreshDeadlines } from '#src/modules/incidents/use-cases/incident-support';
 
@@ -57,14 +57,7 @@ export async function assignIncident(database: DatabaseHandle, config: Config, c
   return database.db.transaction().execute(async (trx) => {
     const before = await loadForHandling(trx, ctx, id, version);
     if (assigneeId !== null) {
-      const handler = await trx
-        .selectFrom('user_account')
-        .innerJoin('user_role', 'user_role.user_id', 'user_account.id')
-        .select('user_account.id')
-        .where('user_account.id', '=', assigneeId)
-        .where('user_account.status', '=', 'active')
-        .where('user_role.role', 'in', ['admin', 'coordinator', 'analyst'])
-        .executeTakeFirst();
+      const handler = await findActiveHandlerId(trx, assigneeId);
       if (!handler) throw AppError.field('assigneeId', 'invalid_choice');
     }
     const now = ctx.clock.now();
@@ -78,14 +71,5 @@ export async function assignIncident(database: DatabaseHandle, config: Config, c
 
 /** Handlers who can be assigned incidents (active, with a handling role), by name. */
 export async function listHandlers(database: DatabaseHandle): Promise<{ id: string; name: string }[]> {
-  const rows = await database.db
-    .selectFrom('user_account')
-    .innerJoin('user_role', 'user_role.user_id', 'user_account.id')
-    .select(['user_account.id', 'user_account.display_name'])
-    .where('user_account.status', '=', 'active')
-    .where('user_role.role', 'in', ['admin', 'coordinator', 'analyst'])
-    .distinct()
-    .orderBy('user_account.display_name')
-    .execute();
-  return rows.map((r) => ({ id: r.id, name: r.display_name }));
+  return listActiveHandlers(database.db);
 }

@@ -3,7 +3,7 @@ import type { RequestContext } from '#src/core/context';
 import type { IncidentTask } from '#src/modules/incidents/incidents.types';
 import { AppError } from '#src/core/errors';
 import { newId } from '#src/core/ids';
-import { insertTask, listTasks, setTaskDone, updateIncident } from '#src/modules/incidents/incidents.repository';
+import { findActiveHandlerId, insertTask, listTasks, setTaskDone, updateIncident } from '#src/modules/incidents/incidents.repository';
 import { FieldErrors, incidentLimits, requiredText } from '#src/modules/incidents/incidents.validation';
 import { auditIncident, loadForHandling } from '#src/modules/incidents/use-cases/incident-support';
 
@@ -28,15 +28,9 @@ export async function addIncidentTask(database: DatabaseHandle, ctx: RequestCont
     const dueAt = parseDue(errors, input.dueAt);
     let ownerId: string | null = null;
     if (input.ownerId !== undefined && input.ownerId !== '') {
-      const owner = await trx
-        .selectFrom('user_account')
-        .innerJoin('user_role', 'user_role.user_id', 'user_account.id')
-        .select('user_account.id')
-        .where('user_account.id', '=', input.ownerId)
-        .where('user_role.role', 'in', ['admin', 'coordinator', 'analyst'])
-        .executeTakeFirst();
+      const owner = await findActiveHandlerId(trx, input.ownerId);
       if (!owner) errors.add('ownerId', 'invalid_choice');
-      else ownerId = owner.id;
+      else ownerId = owner;
     }
     errors.failIfAny();
     const now = ctx.clock.now();
