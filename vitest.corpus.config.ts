@@ -13,5 +13,7 @@ export default defineConfig({
     pool: 'forks',
     poolOptions: { forks: { singleFork: true } },
     fileParallelism: false,
+    // One module cache for every file (the CSAF validator compiles its schemas once): see vitest.config.ts.
+    isolate: false,
   },
 });

@@ -7,7 +7,10 @@
  *  - bulletins (bench/bulletins.ts): full-text search vs a LIKE scan, public pages and feeds vs /healthz;
  *  - incidents (bench/incidents.ts): BENCH_INCIDENTS/BENCH_INDICATORS (500,000/5 million; 0 skips): p95 of the
  *    queue's first page vs a plain select, of an exact indicator lookup vs a lookup by id, and the 1,000-value bulk
- *    lookup vs 1,000 single lookups, with the dataset size and peak memory.
+ *    lookup vs 1,000 single lookups, with the dataset size and peak memory;
+ *  - statistics (bench/statistics.ts): BENCH_STATS_INCIDENTS/BENCH_STATS_BULLETINS (500,000/20,000; 0 skips): the
+ *    last complete year's staff dashboard, public report and headline vs the same figures computed by loading the rows
+ *    and aggregating in JavaScript (checked equal first); target 1 s, with the dataset size and peak memory.
  * Run with `npm run bench`; set BENCH_PG=postgres://… to run the database parts on PostgreSQL too.
  */
 import { performance } from 'node:perf_hooks';
@@ -26,6 +29,7 @@ import { catalogue } from '#src/web/catalogue';
 import { benchPublicPages, benchSearch, seedBulletins } from './bulletins';
 import { benchCsaf } from './csaf';
 import { benchIncidents, benchIncidentsOnSqlite } from './incidents';
+import { benchStatistics } from './statistics';
 
 const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 5000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
@@ -107,15 +111,21 @@ async function benchPages(): Promise<void> {
   await database.close();
 }
 
+/** BENCH_ONLY=incidents,csaf runs only those parts (audit, incidents, bulletins, pages, csaf, statistics); all by default. */
+const only = new Set((process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''));
+const wants = (part: string): boolean => only.size === 0 || only.has(part);
+
 async function main(): Promise<void> {
-  console.log(`Ribat benchmarks — node ${process.version}, ${new Date().toISOString()}`);
-  const sqlite = openDatabase({ databaseUrl: null, sqliteDir: ':memory:' });
-  await migrateToLatest(sqlite.db);
-  await benchAudit('sqlite', sqlite);
-  await sqlite.close();
-  await benchIncidentsOnSqlite(line);
+  console.log(`Ribat benchmarks — node ${process.version}, ${new Date().toISOString()}${only.size > 0 ? ` (only ${[...only].join(', ')})` : ''}`);
+  if (wants('audit')) {
+    const sqlite = openDatabase({ databaseUrl: null, sqliteDir: ':memory:' });
+    await migrateToLatest(sqlite.db);
+    await benchAudit('sqlite', sqlite);
+    await sqlite.close();
+  }
+  if (wants('incidents')) await benchIncidentsOnSqlite(line);
   const pgUrl = process.env.BENCH_PG;
-  if (pgUrl) {
+  if (pgUrl && (wants('audit') || wants('bulletins') || wants('incidents'))) {
     const schema = `bench_${Date.now()}`;
     const admin = new pg.Client({ connectionString: pgUrl });
     await admin.connect();
@@ -123,21 +133,25 @@ async function main(): Promise<void> {
     const database = openDatabase({ databaseUrl: pgUrl, sqliteDir: ':memory:', pgSchema: schema });
     try {
       await migrateToLatest(database.db);
-      await benchAudit('postgres', database);
+      if (wants('audit')) await benchAudit('postgres', database);
       await runSeeds(database, systemClock);
-      const config = loadConfig({ RIBAT_SECRET: 'bench-secret-bench-secret-bench-secret-0', RIBAT_DATA_DIR: '/tmp/ribat-bench', RIBAT_LOG_LEVEL: 'silent' }, { createSecret: false });
-      const seedMs = await seedBulletins(database, config);
-      console.log(`[postgres] published ${process.env.BENCH_BULLETINS ?? 1000} bulletins through the use cases in ${(seedMs / 1000).toFixed(1)} s`);
-      await benchSearch('postgres', database, line);
-      await benchIncidents('postgres', database, line);
+      if (wants('bulletins')) {
+        const config = loadConfig({ RIBAT_SECRET: 'bench-secret-bench-secret-bench-secret-0', RIBAT_DATA_DIR: '/tmp/ribat-bench', RIBAT_LOG_LEVEL: 'silent' }, { createSecret: false });
+        const seedMs = await seedBulletins(database, config);
+        console.log(`[postgres] published ${process.env.BENCH_BULLETINS ?? 1000} bulletins through the use cases in ${(seedMs / 1000).toFixed(1)} s`);
+        await benchSearch('postgres', database, line);
+      }
+      if (wants('incidents')) await benchIncidents('postgres', database, line);
     } finally {
       await database.close();
       await admin.query(`drop schema ${schema} cascade`);
       await admin.end();
     }
   }
-  await benchPages();
-  await benchCsaf(line);
+  if (wants('bulletins') || wants('pages')) await benchPages();
+  if (wants('csaf')) await benchCsaf(line);
+  // SQLite, then PostgreSQL in a schema of its own when BENCH_PG is set.
+  if (wants('statistics')) await benchStatistics(line);
   console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 }
 

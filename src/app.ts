@@ -39,6 +39,7 @@ import { incidentsPublicRoutes } from '#src/modules/incidents/incidents.public.r
 import { incidentsPortalRoutes } from '#src/modules/incidents/incidents.portal.routes';
 import { incidentsApiRoutes } from '#src/modules/incidents/incidents.api.routes';
 import { incidentsAttachmentRoutes } from '#src/modules/incidents/incidents.attachments.routes';
+import { statisticsRoutes } from '#src/modules/statistics/statistics.routes';
 
 /** What the application is built from; tests build it with an in-memory database and a fixed clock. */
 export interface AppServices {
@@ -61,7 +62,7 @@ const modules: readonly ModuleRegistration[] = [
   systemRoutes, publicRoutes, consoleRoutes, auditRoutes, notificationsRoutes, accountRoutes, usersRoutes, identityRoutes, constituentsRoutes, taxonomiesRoutes,
   bulletinsApiRoutes, bulletinsConsoleRoutes, bulletinsPublicRoutes, subscriptionsRoutes,
   csafProviderRoutes, csafImportRoutes,
-  incidentsConsoleRoutes, incidentsPublicRoutes, incidentsPortalRoutes, incidentsApiRoutes, incidentsAttachmentRoutes,
+  incidentsConsoleRoutes, incidentsPublicRoutes, incidentsPortalRoutes, incidentsApiRoutes, incidentsAttachmentRoutes, statisticsRoutes,
 ];
 
 /** A route as registered, with its access rule: the authorisation suites iterate over this list. */

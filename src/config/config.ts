@@ -6,6 +6,8 @@ import type { BulletinKind, ReferencePattern } from '#src/modules/bulletins/refe
 import { DEFAULT_KIND_CODES, DEFAULT_REFERENCE_PATTERN, isValidKindCode, parseReferencePattern } from '#src/modules/bulletins/reference';
 import { parseCalendar, type WorkingCalendar } from '#src/modules/incidents/deadlines/business-time';
 import { findProfile, parseProfileOverrides, type ProfileOverrides } from '#src/modules/incidents/deadlines/regulation-profiles';
+import { figureKeys, isFigureKey, type FigureKey } from '#src/modules/statistics/statistics.types';
+import { defaultPublicFigures } from '#src/modules/statistics/statistics.definitions';
 
 /** Every setting Ribat reads, validated once and frozen. See docs/CONFIGURATION.md. */
 export interface Config {
@@ -71,6 +73,10 @@ export interface Config {
   readonly csafContact: string;
   /** Hours between two automatic fetches of each registered CSAF source (0: only at registration and on demand). */
   readonly csafSourceFetchHours: number;
+  /** The figures the public statistics report shows, in display order (RIBAT_STATS_PUBLIC_FIGURES). */
+  readonly statsPublicFigures: readonly FigureKey[];
+  /** Counts from 1 to this minus one are suppressed in the public report (RIBAT_STATS_MIN_COUNT). */
+  readonly statsMinCount: number;
 }
 
 /** Fastify's `trustProxy` as Ribat configures it: off, the first n hops (a predicate), or proxy addresses. */
@@ -359,6 +365,23 @@ function readCsafKeyUserId(r: Reader, siteName: string, securityContact: string,
   return `${siteName} CSAF <${address}>`;
 }
 
+/**
+ * Reads RIBAT_STATS_PUBLIC_FIGURES: figure keys separated by commas (`incidents.reported, bulletins.published`), or
+ * `none`; unset, the figures public by default (src/modules/statistics/statistics.definitions.ts). Kept in display order.
+ */
+function readStatsPublicFigures(r: Reader): FigureKey[] {
+  const text = r.optional('RIBAT_STATS_PUBLIC_FIGURES');
+  if (text === null) return [...defaultPublicFigures];
+  if (text.toLowerCase() === 'none') return [];
+  const keys = text.split(',').map((k) => k.trim()).filter((k) => k !== '');
+  const unknown = keys.filter((k) => !isFigureKey(k));
+  if (unknown.length > 0) {
+    r.problems.push(`RIBAT_STATS_PUBLIC_FIGURES: unknown figure(s) ${unknown.join(', ')} (known: ${figureKeys.join(', ')}, or none)`);
+    return [...defaultPublicFigures];
+  }
+  return figureKeys.filter((k) => keys.includes(k));
+}
+
 export interface LoadConfigOptions {
   /** Write `<dataDir>/secret.key` when no secret exists (true for the server and CLI, false in tests). */
   createSecret?: boolean;
@@ -420,6 +443,8 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     csafIssuingAuthority: r.optional('RIBAT_CSAF_ISSUING_AUTHORITY'),
     csafContact: r.str('RIBAT_CSAF_CONTACT', securityContact),
     csafSourceFetchHours: r.int('RIBAT_CSAF_SOURCE_FETCH_HOURS', 6, 0, 24 * 30),
+    statsPublicFigures: readStatsPublicFigures(r),
+    statsMinCount: r.int('RIBAT_STATS_MIN_COUNT', 5, 1, 1000),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(config);

@@ -1,5 +1,5 @@
 /** Staff roles (the CERT's own people) and constituent roles (people of an organisation). */
-export const staffRoles = ['admin', 'coordinator', 'analyst', 'author', 'reviewer'] as const;
+export const staffRoles = ['admin', 'coordinator', 'analyst', 'author', 'reviewer', 'director'] as const;
 export const constituentRoles = ['org_manager', 'org_member'] as const;
 export const allRoles = [...staffRoles, ...constituentRoles] as const;
 
@@ -69,7 +69,7 @@ export function isSignedIn(actor: Actor): boolean {
 
 /** Permissions checked by policies and route access rules; each maps to the roles that hold it. */
 export const permissions = {
-  'console:view': { roles: ['admin', 'coordinator', 'analyst', 'author', 'reviewer'], scope: 'read' },
+  'console:view': { roles: ['admin', 'coordinator', 'analyst', 'author', 'reviewer', 'director'], scope: 'read' },
   'users:manage': { roles: ['admin', 'org_manager'], scope: 'users:manage' },
   'users:manage-all': { roles: ['admin'], scope: 'users:manage' },
   'organisations:read': { roles: ['admin', 'coordinator', 'analyst', 'author', 'reviewer', 'org_manager', 'org_member'], scope: 'read' },
@@ -98,6 +98,8 @@ export const permissions = {
   /** Reading one's organisation's incidents in the portal (what the visibility rule allows). */
   'incidents:follow': { roles: ['org_manager', 'org_member'], scope: 'read' },
   /** Changing one's own account through the API (tokens, sessions): every role, and a token needs `write`. */
+  /** The statistics dashboard and its exports (every record): coordinators, analysts and the CERT's leadership. */
+  'statistics:read': { roles: ['admin', 'coordinator', 'analyst', 'director'], scope: 'read' },
   'account:write': { roles: allRoles, scope: 'write' },
 } as const satisfies Record<string, { roles: readonly Role[]; scope: TokenScope }>;
 

@@ -100,6 +100,12 @@ export async function recordAudit(trx: Tx, dialect: Dialect, ctx: RequestContext
   await trx.updateTable('audit_head').set({ last_seq: seq, last_hash: hash }).where('id', '=', 1).execute();
 }
 
+/** The sequence number of the last audit event: it moves with every change, so caches of derived data key on it. */
+export async function readAuditHeadSeq(db: Db): Promise<number> {
+  const head = await db.selectFrom('audit_head').select('last_seq').where('id', '=', 1).executeTakeFirst();
+  return Number(head?.last_seq ?? 0);
+}
+
 /**
  * One inconsistency found by verifyAuditChain:
  * - modified: the event's content no longer matches its own hash;

@@ -3,6 +3,8 @@ import * as m0001 from '#src/db/migrations/0001-foundation';
 import * as m0002 from '#src/db/migrations/0002-bulletins';
 import * as m0003 from '#src/db/migrations/0003-csaf';
 import * as m0004 from '#src/db/migrations/0004-incidents';
+import * as m0005 from '#src/db/migrations/0005-incident-search';
+import * as m0006 from '#src/db/migrations/0006-statistics';
 
 /** The static, ordered list of migrations: nothing is discovered from the file system at run time. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +12,8 @@ const migrations: Record<string, Migration> = {
   '0002-bulletins': m0002,
   '0003-csaf': m0003,
   '0004-incidents': m0004,
+  '0005-incident-search': m0005,
+  '0006-statistics': m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

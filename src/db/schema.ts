@@ -38,6 +38,8 @@ import type {
   IncidentSavedViewTable,
   IncidentTable,
   IncidentTaskTable,
+  IncidentSearchTable,
+  IncidentFtsTable,
 } from '#src/modules/incidents/incidents.tables';
 import type { CsafDocumentTable, CsafImportProductTable, CsafImportTable, CsafImportVulnerabilityTable, CsafSigningKeyTable, CsafSourceTable } from '#src/modules/csaf/csaf.tables';
 
@@ -89,4 +91,6 @@ export interface Database {
   incident_deadline: IncidentDeadlineTable;
   incident_inbound_email: IncidentInboundEmailTable;
   incident_saved_view: IncidentSavedViewTable;
+  incident_search: IncidentSearchTable;
+  incident_fts: IncidentFtsTable;
 }

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { fontDirectories, fontFiles } from '#src/web/assets/fonts';
+import { fontFilePath, fontFiles } from '#src/web/assets/fonts';
 
 const assetDir = new URL('../web/assets/', import.meta.url);
 
@@ -26,16 +25,9 @@ export function registerAssets(app: FastifyInstance): void {
     ['favicon.svg', load('favicon.svg', 'image/svg+xml')],
   ]);
   for (const file of fontFiles) {
-    const dir = fontDirectories.find((d) => {
-      try {
-        readFileSync(path.join(d, file));
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    if (!dir) throw new Error(`Font file missing: ${file}`);
-    const body = readFileSync(path.join(dir, file));
+    const location = fontFilePath(file);
+    if (location === null) throw new Error(`Font file missing: ${file}`);
+    const body = readFileSync(location);
     assets.set(`fonts/${file}`, { body, type: 'font/woff2', etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
   }
   app.get('/assets/*', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {

@@ -83,7 +83,8 @@ export function registerOpenApiRoutes(app: FastifyInstance, siteName: string): v
             </h3>
             {op.summary ? <p>{op.summary}</p> : null}
             {op.parameters && op.parameters.length > 0 ? (
-              <div class="table-wrap">
+              // Focusable and named: should the table still scroll sideways on a narrow screen, keyboards can reach it.
+              <div class="table-wrap" tabIndex={0} role="region" aria-label={`${method} ${path}: parameters`}>
                 <table class="table">
                   <caption class="visually-hidden">Parameters</caption>
                   <thead>
@@ -103,7 +104,7 @@ export function registerOpenApiRoutes(app: FastifyInstance, siteName: string): v
                         <td>{p.in}</td>
                         <td>{p.required ? 'yes' : 'no'}</td>
                         <td>
-                          <code>{JSON.stringify(p.schema)}</code>
+                          <code class="code-wrap">{JSON.stringify(p.schema)}</code>
                         </td>
                       </tr>
                     ))}

@@ -17,9 +17,11 @@ import { incidentsMessages } from '#src/modules/incidents/incidents.messages';
 import { incidentAttachmentsMessages } from '#src/modules/incidents/attachments/attachments.messages';
 import { incidentsConsoleMessages } from '#src/web/console/incidents/incidents-console.messages';
 import { reportMessages } from '#src/web/public/report/report.messages';
+import { statisticsMessages } from '#src/modules/statistics/statistics.messages';
+import { statisticsWebMessages } from '#src/web/statistics/statistics-web.messages';
 
 /**
  * Every message catalogue, merged. Each module declares its strings in a `*.messages.ts` file with
  * `defineMessages`, so a key missing in one language fails the typecheck; add the module's export here.
  */
-export const catalogue: Messages<string> = mergeMessages(webMessages, auditMessages, notificationsMessages, dashboardMessages, publicMessages, usersMessages, accountMessages, identityMessages, constituentsMessages, taxonomiesMessages, bulletinsMessages, bulletinsPublicMessages, subscriptionsMessages, csafMessages, incidentsMessages, incidentAttachmentsMessages, reportMessages, incidentsConsoleMessages);
+export const catalogue: Messages<string> = mergeMessages(webMessages, auditMessages, notificationsMessages, dashboardMessages, publicMessages, usersMessages, accountMessages, identityMessages, constituentsMessages, taxonomiesMessages, bulletinsMessages, bulletinsPublicMessages, subscriptionsMessages, csafMessages, incidentsMessages, incidentAttachmentsMessages, reportMessages, incidentsConsoleMessages, statisticsMessages, statisticsWebMessages);

@@ -163,6 +163,7 @@ export function ConsolePage(props: ConsolePageProps) {
     { key: 'dashboard', href: '/console', label: t('console.nav.dashboard'), show: page.can('console:view') },
     { key: 'bulletins', href: '/console/bulletins', label: t('console.nav.bulletins'), show: page.can('bulletins:read') },
     { key: 'incidents', href: '/console/incidents', label: t('incidents.console.nav'), show: page.can('incidents:read') },
+    { key: 'statistics', href: '/console/statistics', label: t('statsConsole.nav'), show: page.can('statistics:read') },
     { key: 'csaf-imports', href: '/console/csaf/imports', label: t('csaf.nav.imports'), show: page.can('bulletins:read') },
     { key: 'csaf-sources', href: '/console/csaf/sources', label: t('csaf.nav.sources'), show: page.can('csaf-sources:manage') },
     { key: 'users', href: '/console/users', label: t('console.nav.users'), show: page.can('users:manage') },

@@ -10,6 +10,7 @@ import type { DatabaseHandle } from '#src/db/database';
 import type { Database } from '#src/db/schema';
 import type { Permission, Role } from '#src/core/access';
 import { permissions } from '#src/core/access';
+import { sql } from 'kysely';
 import { newId } from '#src/core/ids';
 import type { TestApp } from '../helpers/app';
 import type { SignedIn } from '../helpers/factories';
@@ -330,6 +331,7 @@ export type DatabaseDigest = Record<string, { rows: number; hash: string }>;
 
 /** Fingerprints every table, so a refused request can be proven to have changed nothing at all. */
 export async function digestDatabase(database: DatabaseHandle): Promise<DatabaseDigest> {
+  if (database.dialect === 'postgres') return digestInPostgres(database);
   const out: DatabaseDigest = {};
   // The tables are read concurrently: on PostgreSQL the pool runs the queries side by side.
   const contents = await Promise.all(digestTables.map(async (table) => [table, (await database.db.selectFrom(table).selectAll().execute()) as Record<string, unknown>[]] as const));
@@ -341,6 +343,21 @@ export async function digestDatabase(database: DatabaseHandle): Promise<Database
     out[table] = { rows: rows.length, hash: createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16) };
   }
   return out;
+}
+
+/**
+ * PostgreSQL: the same fingerprint computed by the server in one round trip (a row's JSON without its volatile
+ * columns, sorted, hashed with md5 per table). Reading every table into the test process took ~45 round trips per
+ * digest and made the route suites on PostgreSQL three times slower than on SQLite.
+ */
+async function digestInPostgres(database: DatabaseHandle): Promise<DatabaseDigest> {
+  const parts = digestTables.map(
+    (table) =>
+      sql`select ${sql.lit(table)}::text as t, count(*)::int as n, md5(coalesce(string_agg(r, E'\n' order by r), '')) as h
+          from (select (to_jsonb(x) - ${volatileColumns[table] ?? []}::text[])::text as r from ${sql.table(table)} x) s`,
+  );
+  const result = await sql<{ t: string; n: number; h: string }>`${sql.join(parts, sql` union all `)}`.execute(database.db);
+  return Object.fromEntries(result.rows.map((r) => [r.t, { rows: Number(r.n), hash: r.h.slice(0, 16) }]));
 }
 
 /** The tables whose content differs between two digests. */

@@ -21,5 +21,14 @@ async function dropTestSchemas(): Promise<void> {
 export default async function setup(): Promise<(() => Promise<void>) | undefined> {
   if (process.env.TEST_DB !== 'postgres') return undefined;
   await dropTestSchemas();
+  // Migration 0005 uses pg_trgm: installed once here, in public, so test files migrating side by side do not race
+  // to create it in their own schemas (where dropping a schema would drop it for everyone).
+  const client = new pg.Client({ connectionString: pgUrl });
+  await client.connect();
+  try {
+    await client.query('create extension if not exists pg_trgm schema public');
+  } finally {
+    await client.end();
+  }
   return dropTestSchemas;
 }

@@ -265,7 +265,7 @@ describe('the queue', () => {
     const clock = fixedClock(new Date('2026-11-01T10:00:00Z'));
     for (let i = 0; i < 7; i += 1) {
       clock.advance(60_000);
-      await reportIncident(t.database, t.config, { ...ctx(reporter), clock }, 'portal', { title: `Santé ${i}`, description: 'x' });
+      await reportIncident(t.database, t.config, { ...ctx(reporter), clock }, 'portal', { title: `Santé ${i}`, description: `lotq${i}` });
     }
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -275,7 +275,7 @@ describe('the queue', () => {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(seen).toEqual(['Santé 0', 'Santé 1', 'Santé 2', 'Santé 3', 'Santé 4', 'Santé 5', 'Santé 6']);
-    expect((await listIncidents(t.database, ctx(analyst), { sector: 'health', q: 'sante 3' }, { limit: 10 })).items.map((i) => i.title)).toEqual(['Santé 3']);
+    expect((await listIncidents(t.database, ctx(analyst), { sector: 'health', q: 'sante lotq3' }, { limit: 10 })).items.map((i) => i.title)).toEqual(['Santé 3']);
     expect((await rejection(listIncidents(t.database, ctx(analyst), { status: 'sleeping', sort: 'random', from: 'hier' }, { limit: 10 }))).fields.map((f) => f.field)).toEqual(['status', 'from', 'sort']);
 
     await saveQueueView(t.database, ctx(analyst), 'Santé ouverte', 'sector=health&open=1&cursor=abc');

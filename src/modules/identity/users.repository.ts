@@ -98,7 +98,7 @@ async function rolesOf(db: DbOrTx, userIds: string[]): Promise<Map<string, Role[
   if (userIds.length === 0) return out;
   const rows = await db.selectFrom('user_role').select(['user_id', 'role']).where('user_id', 'in', userIds).execute();
   for (const row of rows) if (isRole(row.role)) out.get(row.user_id)?.push(row.role);
-  const order = ['admin', 'coordinator', 'analyst', 'author', 'reviewer', 'org_manager', 'org_member'];
+  const order = ['admin', 'coordinator', 'analyst', 'author', 'reviewer', 'director', 'org_manager', 'org_member'];
   for (const roles of out.values()) roles.sort((a, b) => order.indexOf(a) - order.indexOf(b));
   return out;
 }

@@ -1,4 +1,4 @@
-import { sql, type Selectable, type SqlBool } from 'kysely';
+import { PostgresAdapter, sql, type Selectable, type SqlBool } from 'kysely';
 import type { DbOrTx } from '#src/db/database';
 import type { IndicatorType } from '#src/modules/indicators/indicators';
 import type { Tlp } from '#src/modules/bulletins/bulletins.types';
@@ -270,6 +270,27 @@ function isCursorKeyValid(k: string | number | null, sort: QueueSort): boolean {
   }
 }
 
+/** Above this many trigram matches the queue scans in its sort order instead (matches are then dense enough). */
+const TRIGRAM_CANDIDATE_CAP = 1000;
+
+/**
+ * SQLite: the incidents whose search text contains the query's most selective-looking term (its longest, at least
+ * three characters), from the FTS5 trigram index, when there are fewer than TRIGRAM_CANDIDATE_CAP; null when the
+ * index cannot narrow the search (no usable term, too many matches, or PostgreSQL, whose planner uses the pg_trgm
+ * index by itself). The caller still applies every term with LIKE, so the result is exactly the same either way.
+ */
+async function trigramCandidates(db: DbOrTx, terms: string[]): Promise<string[] | null> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) return null;
+  const term = [...terms].sort((a, b) => b.length - a.length)[0];
+  if (term === undefined || [...term].length < 3) return null;
+  const rows = await db
+    .selectFrom('incident_search')
+    .select('incident_search.incident_id')
+    .where('incident_search.seq', 'in', (eb) => eb.selectFrom('incident_fts').select('incident_fts.rowid').where(sql<SqlBool>`incident_fts.search_text like ${`%${term}%`}`).limit(TRIGRAM_CANDIDATE_CAP))
+    .execute();
+  return rows.length >= TRIGRAM_CANDIDATE_CAP ? null : rows.map((r) => r.incident_id);
+}
+
 /**
  * A page of the queue as the viewer may see it, filtered and sorted, with cursor pagination (keyset: stable under
  * inserts, index-friendly). Each row carries its organisation, assignee and RSIT classes for display.
@@ -319,7 +340,15 @@ export async function listIncidentQueue(db: DbOrTx, viewer: IncidentViewer, filt
       eb.exists(eb.selectFrom('incident_classification').select('incident_classification.incident_id').whereRef('incident_classification.incident_id', '=', 'incident.id').where('incident_classification.class_code', '=', classCode)),
     );
   }
-  for (const term of searchTerms(filters.q ?? '')) query = query.where('incident.search_text', 'like', `%${term.replace(/[%_\\]/g, '')}%`);
+  const terms = searchTerms(filters.q ?? '')
+    .map((term) => term.replace(/[%_\\]/g, ''))
+    .filter((term) => term !== '');
+  for (const term of terms) query = query.where('incident.search_text', 'like', `%${term}%`);
+  const candidates = await trigramCandidates(db, terms);
+  if (candidates !== null) {
+    if (candidates.length === 0) return { items: [], nextCursor: null };
+    query = query.where('incident.id', 'in', candidates);
+  }
 
   // Keyset pagination on (sort key, id).
   switch (sort) {
@@ -543,28 +572,46 @@ export async function findCorrelations(db: DbOrTx, viewer: IncidentViewer, incid
   return out;
 }
 
+/** How many incidents a lookup lists per value (the most recently created first). */
+const LOOKUP_INCIDENTS_PER_VALUE = 20;
+
 /**
- * Exact lookup of many normalised values at once (bulk lookup): for each value, the incidents (visible to the
- * viewer) that hold it, at most 20 per value. Values are looked up in chunks so a 1,000-value query stays within
- * the databases' parameter limits.
+ * Exact lookup of many normalised values at once (bulk lookup): for each (type, value), the incidents visible to
+ * the viewer that hold it, at most LOOKUP_INCIDENTS_PER_VALUE per value, the most recently created first (ids are
+ * UUIDv7). The cut is made in SQL (a window per value), so a value shared by thousands of incidents costs an index
+ * range, not thousands of joined rows; handlers skip the visibility join entirely. Values are looked up in chunks so
+ * a 1,000-value query stays within the databases' parameter limits.
  */
 export async function lookupIndicators(db: DbOrTx, viewer: IncidentViewer, values: { type: IndicatorType; value: string }[]): Promise<Map<string, { id: string; reference: string; title: string; status: IncidentStatus }[]>> {
   const out = new Map<string, { id: string; reference: string; title: string; status: IncidentStatus }[]>();
-  const unique = [...new Set(values.map((v) => v.value))];
+  const unique = [...new Map(values.map((v) => [`${v.type}\u0000${v.value}`, v])).values()];
   for (let i = 0; i < unique.length; i += 400) {
     const chunk = unique.slice(i, i + 400);
-    const rows = await db
+    const ranked = db
       .selectFrom('incident_indicator')
-      .innerJoin('incident', 'incident.id', 'incident_indicator.incident_id')
-      .select(['incident_indicator.type', 'incident_indicator.value', 'incident.id', 'incident.reference', 'incident.title', 'incident.status'])
-      .where('incident_indicator.value', 'in', chunk)
-      .where(incidentVisibleTo(viewer))
+      .select([
+        'incident_indicator.type',
+        'incident_indicator.value',
+        'incident_indicator.incident_id',
+        sql<number>`row_number() over (partition by incident_indicator.type, incident_indicator.value order by incident_indicator.incident_id desc)`.as('rank'),
+      ])
+      .where('incident_indicator.value', 'in', [...new Set(chunk.map((v) => v.value))])
+      .where((eb) => eb(eb.refTuple('incident_indicator.type', 'incident_indicator.value'), 'in', chunk.map((v) => eb.tuple(v.type, v.value))))
+      .$if(viewer.kind !== 'handler', (qb) =>
+        qb.where((eb) => eb.exists(eb.selectFrom('incident').select('incident.id').whereRef('incident.id', '=', 'incident_indicator.incident_id').where(incidentVisibleTo(viewer)))),
+      );
+    const rows = await db
+      .selectFrom(ranked.as('ranked'))
+      .innerJoin('incident', 'incident.id', 'ranked.incident_id')
+      .select(['ranked.type', 'ranked.value', 'incident.id', 'incident.reference', 'incident.title', 'incident.status'])
+      .where('ranked.rank', '<=', LOOKUP_INCIDENTS_PER_VALUE)
+      .orderBy('ranked.type')
+      .orderBy('ranked.value')
+      .orderBy('incident.id', 'desc')
       .execute();
     for (const r of rows) {
       const key = `${r.type}\u0000${r.value}`;
-      const list = out.get(key) ?? [];
-      if (list.length < 20) list.push({ id: r.id, reference: r.reference, title: r.title, status: r.status as IncidentStatus });
-      out.set(key, list);
+      out.set(key, [...(out.get(key) ?? []), { id: r.id, reference: r.reference, title: r.title, status: r.status as IncidentStatus }]);
     }
   }
   return out;

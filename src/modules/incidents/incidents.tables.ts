@@ -147,3 +147,16 @@ export interface IncidentSavedViewTable {
   query: string;
   created_at: DbTime;
 }
+
+/** SQLite only: one row per incident holding its search text, the external content of `incident_fts` (triggers). */
+export interface IncidentSearchTable {
+  seq: Generated<number>;
+  incident_id: string;
+  search_text: string;
+}
+
+/** SQLite only: the FTS5 trigram index over `incident_search` (PostgreSQL indexes incident.search_text with pg_trgm). */
+export interface IncidentFtsTable {
+  rowid: Generated<number>;
+  search_text: string;
+}

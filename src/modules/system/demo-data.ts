@@ -2,6 +2,8 @@
  * Demonstration data: fictitious but realistic constituents of a national CERT (names, sectors, categories,
  * domains under the reserved `.example` suffix, documentation IP ranges) and the people who use Ribat.
  */
+import type { StaffRole } from '#src/core/access';
+
 export interface DemoOrganisation {
   acronym: string;
   fr: string;
@@ -32,7 +34,7 @@ export const demoOrganisations: readonly DemoOrganisation[] = [
 export interface DemoStaff {
   email: string;
   name: string;
-  roles: ('admin' | 'coordinator' | 'analyst' | 'author' | 'reviewer')[];
+  roles: StaffRole[];
   locale: 'fr' | 'ar' | 'en';
 }
 
@@ -43,4 +45,5 @@ export const demoStaff: readonly DemoStaff[] = [
   { email: 'analyst3@cert.example', name: 'Anas Belkadi', roles: ['analyst', 'reviewer'], locale: 'en' },
   { email: 'redaction@cert.example', name: 'Khadija Sebti', roles: ['author'], locale: 'fr' },
   { email: 'relecture@cert.example', name: 'Yassine Haddad', roles: ['reviewer', 'author'], locale: 'fr' },
+  { email: 'direction@cert.example', name: 'Nadia El Fassi', roles: ['director'], locale: 'fr' },
 ];

@@ -126,6 +126,9 @@ export async function createDemoIncidents(database: DatabaseHandle, config: Conf
       pap: pick(random, ['green', 'amber', 'amber', 'clear']),
       suspectedMalicious: scenario.classCode === 'test' ? 'no' : 'yes',
       crossBorder: random() < 0.2 ? 'yes' : 'unknown',
+      // About half the reports are cleared for publication (TLP:CLEAR) at triage, so the public annual report
+      // (/stats, TLP:CLEAR aggregates only) has figures to show.
+      ...(random() < 0.5 ? { tlp: 'clear' } : {}),
     });
     current = await assignIncident(database, config, actorContext(analystActor, at), incident.id, current.version, analyst.id);
     const values = scenario.indicators(n + 1);

@@ -3,6 +3,7 @@
  * npm packages. The server serves only `fontFiles` from `fontDirectories`
  * under /assets/fonts/. Keep `fontFiles` in sync with fonts.css.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -27,3 +28,9 @@ export const fontFiles: readonly string[] = Object.freeze([
   'noto-sans-arabic-arabic-400-normal.woff2',
   'noto-sans-arabic-arabic-700-normal.woff2',
 ]);
+
+/** The absolute path of one of `fontFiles` in the first of `fontDirectories` holding it; null when none does. */
+export function fontFilePath(file: string): string | null {
+  const dir = fontDirectories.find((d) => existsSync(join(d, file)));
+  return dir === undefined ? null : join(dir, file);
+}

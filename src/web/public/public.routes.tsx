@@ -9,7 +9,7 @@ import { sendCacheable } from '#src/web/public/bulletins/http-cache';
 import { feedAlternates } from '#src/web/public/bulletins/bulletin-components';
 import { HomeBulletinSections, loadHomeBulletins } from '#src/web/public/bulletins/home-bulletins';
 
-/** The public site: home and figures (bulletins and incident reporting live in their modules). */
+/** The public site's home (bulletins, statistics and incident reporting live in their modules). */
 export function publicRoutes(app: App, services: AppServices): void {
   const { config } = services;
   const apiAlternate = { href: '/api/openapi.json', type: 'application/vnd.oai.openapi+json', title: 'OpenAPI' };
@@ -43,17 +43,5 @@ export function publicRoutes(app: App, services: AppServices): void {
       personal: request.auth.kind !== 'anonymous',
       vary: 'Cookie, Accept-Language',
     });
-  });
-
-  app.get('/stats', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
-    const page = pageContext(request, config.siteName);
-    const t = page.i18n.t;
-    return reply.page(
-      <PublicPage page={page} title={t('stats.title')}>
-        <h1>{t('stats.title')}</h1>
-        <p class="lead">{t('stats.lead')}</p>
-        <p class="muted">{t('stats.empty')}</p>
-      </PublicPage>,
-    );
   });
 }

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '#src/plugins/types';
@@ -16,13 +14,12 @@ import { bulletinKinds, bulletinLanguages } from '#src/modules/bulletins/bulleti
 import { findLastPublicChange, findPublicBulletinBySlug, findPublicBulletins, findSitemapEntries, listingCursor } from '#src/modules/bulletins/listing.repository';
 import { publicViewer, viewerOf } from '#src/modules/bulletins/visibility';
 import { feedMediaType, renderFeed } from '#src/modules/bulletins/feeds';
-import { renderPdf } from '#src/modules/bulletins/pdf';
+import { selfContained, sendPrintedPdf } from '#src/web/print';
 import { findTerms } from '#src/modules/taxonomies/taxonomies.repository';
 import { labelOfCode } from '#src/modules/taxonomies/taxonomies.types';
-import { fontDirectories, fontFiles } from '#src/web/assets/fonts';
 import { renderDocument } from '#src/web/render';
 import { pageContext } from '#src/web/page-context';
-import { isNotModified, RenderCache, sendCacheable, strongEtag } from '#src/web/public/bulletins/http-cache';
+import { RenderCache, sendCacheable } from '#src/web/public/bulletins/http-cache';
 import { BulletinListPage } from '#src/web/public/bulletins/list.page';
 import { BulletinPage } from '#src/web/public/bulletins/bulletin.page';
 import { feedAlternates } from '#src/web/public/bulletins/bulletin-components';
@@ -245,22 +242,14 @@ export function bulletinsPublicRoutes(app: App, services: AppServices): void {
     // Its path is fixed, so the query string cannot vary the document (and force a new Chromium run per request).
     const page = { ...pageContext(request, config.siteName), path: `/bulletins/${bulletin.slug}`, user: null, csrfToken: '', can: () => false };
     const html = selfContained(renderDocument(<BulletinPage page={page} bulletin={bulletin} criticalities={criticalities} risks={risks} pdfAvailable={false} alternates={[]} />));
-    const etag = strongEtag(html);
-    const lastModified = bulletinLastModified(bulletin);
-    reply.header('cache-control', isPersonal(request) ? 'private, no-store' : 'public, max-age=300');
-    reply.header('vary', PAGE_VARY);
-    reply.header('etag', etag);
-    reply.header('last-modified', lastModified.toUTCString());
-    if (isNotModified(request, etag, lastModified)) return reply.status(304).send();
-    let pdf: Buffer;
-    try {
-      pdf = await renderPdf(chromiumPath, html);
-    } catch (err) {
-      request.log.error({ err }, 'PDF printing failed');
-      throw new AppError('unavailable');
-    }
-    reply.header('content-disposition', `inline; filename="${bulletin.slug}.pdf"`);
-    return reply.type('application/pdf').send(pdf);
+    return sendPrintedPdf(request, reply, {
+      chromiumPath,
+      html,
+      fileName: `${bulletin.slug}.pdf`,
+      cacheControl: isPersonal(request) ? 'private, no-store' : 'public, max-age=300',
+      vary: PAGE_VARY,
+      lastModified: bulletinLastModified(bulletin),
+    });
   });
 
   // ---- Feeds and sitemap: public channels, TLP:CLEAR only whoever asks ----------------------------------------
@@ -326,37 +315,4 @@ export function bulletinsPublicRoutes(app: App, services: AppServices): void {
     const body = `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join('\n')}\n</urlset>\n`;
     return sendCacheable(request, reply, { body, type: 'application/xml; charset=utf-8', lastModified: await findLastPublicChange(db), personal: false });
   });
-}
-
-// ---- PDF: the page's own HTML made self-contained (no request may leave Chromium) ------------------------------
-
-const assetDir = new URL('../../assets/', import.meta.url);
-let inlineStyles: string | null = null;
-
-/** ribat.css and fonts.css inlined, the fonts pointed at their files on disk. */
-function stylesForPrint(): string {
-  if (inlineStyles !== null) return inlineStyles;
-  const css = readFileSync(new URL('ribat.css', assetDir), 'utf8');
-  let fonts = readFileSync(new URL('fonts.css', assetDir), 'utf8');
-  for (const file of fontFiles) {
-    const dir = fontDirectories.find((d) => {
-      try {
-        readFileSync(path.join(d, file));
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    if (dir) fonts = fonts.replaceAll(`/assets/fonts/${file}`, `file://${path.join(dir, file)}`);
-  }
-  inlineStyles = `${fonts}\n${css}`.replace(/<\/style/gi, '<\\/style');
-  return inlineStyles;
-}
-
-/** Removes external links and scripts from a rendered document and inlines the styles. */
-function selfContained(html: string): string {
-  return html
-    .replace(/<link\b[^>]*>/g, '')
-    .replace(/<script\b[^>]*>\s*<\/script>/g, '')
-    .replace('</head>', `<style>${stylesForPrint()}</style></head>`);
 }
