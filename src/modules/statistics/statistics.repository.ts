@@ -7,10 +7,12 @@
  * no hash aggregation, so a GROUP BY over a year's incidents sorts every row, and a join looks each row up in another
  * index; over half a million incidents either costs about a second. So every incident figure is a set of counts over
  * index ranges instead: an index starts with the category counted (RSIT class, severity, organisation, channel,
- * disposition, duration bucket, deadline stage), then the time the period bounds; the categories present are listed by
- * a loose index scan (a recursive query that seeks from one value to the next), and each category is counted over the
- * previous and the current period by two range counts, which read the index alone and never sort. PostgreSQL runs the
- * same SQL as index-only scans. The counts are exact: same rows, same definitions as a GROUP BY.
+ * disposition, duration bucket, deadline stage), then the disposition where only treated incidents count, then the
+ * time the period bounds; the categories present are listed by a loose index scan (a recursive query that seeks from
+ * one value to the next), and each category is counted over the previous and the current period by range counts,
+ * which read the index alone and never sort. PostgreSQL runs the same SQL as index-only scans. The counts are exact:
+ * same rows, same definitions as a GROUP BY. The plans are kept as written: {@link indexedBy} (SQLite) and
+ * {@link readSnapshot} (PostgreSQL). docs/STATISTICS.md (Benchmark) gives the figures.
  *
  * Scope: `staff` counts every record; `public` only TLP:CLEAR incidents and TLP:CLEAR bulletins. The filter is applied
  * here, in SQL, so no caller can forget it.

@@ -236,7 +236,8 @@ export async function assembleDashboard(db: DbOrTx, period: StatsPeriod, scope: 
   const w: StatsWindow = { previousFrom: previous.from, from: period.from, to: period.to, scope };
   const months = { current: stepsUntil(monthSteps(period.from, period.to, tz), asOf, tz, false), previous: stepsUntil(monthSteps(previous.from, previous.to, tz), asOf, tz, false) };
   const backlog = { current: stepsUntil(backlogSteps(period), asOf, tz, true), previous: stepsUntil(backlogSteps(previous), asOf, tz, true) };
-  // One list of instants bounds every series of both periods: each per-interval query reads the rows once.
+  // One list of instants bounds every series of both periods: the reported and closed incidents are counted per
+  // interval of it within their breakdowns (no pass of their own), the ended incidents and bulletins by one query each.
   const boundaries = stepBoundaries(months.previous, months.current, backlog.previous, backlog.current);
   const start = boundaries[0] ?? previous.from;
 
