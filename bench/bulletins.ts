@@ -17,12 +17,12 @@ import { systemContext } from '#src/core/context';
 import { findPublicBulletins } from '#src/modules/bulletins/listing.repository';
 import { publicViewer } from '#src/modules/bulletins/visibility';
 import { foldForSearch } from '#src/modules/bulletins/search-text';
+import type { Line } from './support';
 
 const BULLETINS = Number(process.env.BENCH_BULLETINS ?? 1000);
 const QUERIES = Number(process.env.BENCH_SEARCHES ?? 300);
 const WORDS = ['fortios', 'privileges', 'authentification', 'openssh', 'citrix', 'injection', 'ثغرة', 'log4j', 'memoire', 'passerelle'];
 
-type Line = (label: string, ms: number, baselineLabel: string, baselineMs: number, unit: number, unitName: string) => void;
 
 async function timed(work: () => Promise<unknown>): Promise<number> {
   const start = performance.now();

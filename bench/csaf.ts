@@ -34,8 +34,8 @@ import { aggregateFiles, loadProviderSnapshot, providerRoot, rebuildProviderTree
 import { serializeCsaf } from '#src/modules/csaf/mapping';
 import { csafFileName } from '#src/modules/bulletins/reference';
 import { buildPublishedBulletin } from '../test/helpers/bulletin-factories';
+import type { Line } from './support';
 
-type Line = (label: string, ms: number, baselineLabel: string, baselineMs: number, unit: number, unitName: string) => void;
 
 const DOCUMENTS = Number(process.env.BENCH_CSAF_DOCUMENTS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_CSAF_ROUNDS ?? 20);

@@ -10,10 +10,7 @@
  * Targets are printed as information ("met"/"missed"), never asserted. The dataset size and the peak memory are
  * printed with the figures.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql, type Insertable } from 'kysely';
 import { v7 } from 'uuid';
@@ -22,19 +19,15 @@ import type { IncidentClassificationTable, IncidentIndicatorTable, IncidentTable
 import type { IncidentStatus } from '#src/modules/incidents/incidents.types';
 import type { IndicatorType } from '#src/modules/indicators/indicators';
 import type { QueueFilters } from '#src/modules/incidents/incidents.repository';
-import { openDatabase } from '#src/db/database';
-import { migrateToLatest } from '#src/db/migrator';
-import { runSeeds } from '#src/db/seeds/seed';
 import { sectorSeed } from '#src/db/seeds/sectors';
-import { systemClock } from '#src/core/time';
 import { systemContext } from '#src/core/context';
 import { organisationCategories } from '#src/modules/constituents/constituents.types';
 import { detectIndicatorType, normaliseIndicator } from '#src/modules/indicators/indicators';
 import { incidentSearchText, listIncidentQueue, lookupIndicators } from '#src/modules/incidents/incidents.repository';
 import { bulkLookup } from '#src/modules/incidents/use-cases/incident-indicators';
 import { searchTerms } from '#src/modules/bulletins/search-text';
+import { dbTime, insertBatches, onSqliteFile, peakRss, pick, rowsPerStatement, seeded, sizeOf, weighted, zipf, type Line } from './support';
 
-type Line = (label: string, ms: number, baselineLabel: string, baselineMs: number, unit: number, unitName: string) => void;
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 500_000);
 const INDICATORS = Number(process.env.BENCH_INDICATORS ?? 5_000_000);
@@ -45,53 +38,6 @@ const CHUNK = 10_000;
 const YEARS = 5;
 const DAY = 86_400_000;
 const HANDLER = { kind: 'handler' } as const;
-
-// ---- Deterministic randomness -------------------------------------------------------------------------------
-
-/** mulberry32: a small seeded generator, so that two runs measure the same data and the same queries. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-function pick<T>(random: () => number, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)];
-}
-
-/** Picks a key of `weights` with probability proportional to its weight. */
-function weighted<K extends string | number>(random: () => number, weights: readonly (readonly [K, number])[]): K {
-  const total = weights.reduce((sum, [, w]) => sum + w, 0);
-  let r = random() * total;
-  for (const [key, w] of weights) {
-    r -= w;
-    if (r < 0) return key;
-  }
-  return weights[weights.length - 1][0];
-}
-
-/** Cumulative Zipf weights 1/rank^s over `n` ranks, sampled by binary search. */
-function zipf(n: number, s: number): (random: () => number) => number {
-  const cumulative = new Float64Array(n);
-  let total = 0;
-  for (let r = 0; r < n; r++) cumulative[r] = total += 1 / (r + 1) ** s;
-  return (random) => {
-    const x = random() * total;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((cumulative[mid] ?? 0) < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-}
 
 // ---- Indicator values, already in the normalised form the application stores ----------------------------------
 
@@ -253,17 +199,6 @@ interface Seeded {
   incidentSample: { id: string; reference: string }[];
   classRows: number;
   indicatorRows: number;
-}
-
-const dbTime = (ms: number): string => new Date(ms).toISOString();
-
-/** Rows per multi-row INSERT: at most 1,000 and within the bound-parameter limit (SQLite 32,766; PostgreSQL 65,535). */
-function rowsPerStatement(database: DatabaseHandle, columns: number): number {
-  return Math.min(1000, Math.floor((database.dialect === 'sqlite' ? 32_766 : 65_535) / columns));
-}
-
-async function insertBatches<R extends object>(rows: R[], perStatement: number, insert: (part: R[]) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < rows.length; i += perStatement) await insert(rows.slice(i, i + perStatement));
 }
 
 /**
@@ -554,20 +489,6 @@ function plainQueue(db: Db, f: QueueFilters, now: Date): Promise<unknown> {
   return query.limit(50).execute();
 }
 
-async function sizeOf(database: DatabaseHandle): Promise<string> {
-  if (database.dialect === 'sqlite') {
-    await sql`pragma wal_checkpoint(truncate)`.execute(database.db);
-    const file = database.sqliteFile;
-    return file === null ? 'in memory' : `file ${(statSync(file).size / 2 ** 30).toFixed(2)} GiB`;
-  }
-  const tables = ['incident', 'incident_classification', 'incident_indicator', 'organisation', 'user_account'];
-  const rows = await sql<{ name: string; bytes: number }>`select t as name, pg_total_relation_size(t::regclass) as bytes from unnest(${tables}::text[]) as t`.execute(database.db);
-  const total = rows.rows.reduce((sum, r) => sum + Number(r.bytes), 0);
-  return `pg_total_relation_size ${(total / 2 ** 30).toFixed(2)} GiB (${rows.rows.map((r) => `${r.name} ${(Number(r.bytes) / 2 ** 20).toFixed(0)} MiB`).join(', ')})`;
-}
-
-const peakRss = (): string => `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
-
 /** Runs the measurements on a seeded database. */
 async function measure(label: string, database: DatabaseHandle, data: Seeded, now: Date, line: Line): Promise<void> {
   const { db } = database;
@@ -669,7 +590,7 @@ async function seedAndMeasure(label: string, database: DatabaseHandle, line: Lin
       `[${label}] incidents: seeded in ${data.seconds.toFixed(1)} s (${(Number(counted.incidents) / data.seconds).toFixed(0)} incidents/s): ${counted.incidents} incidents (${counted.open} open), ${data.classRows} classifications, ${counted.indicators} indicators ` +
         `(${data.sharedValues} values shared by several incidents, up to ${data.hottest[0]?.incidents ?? 0}), ${data.organisations.length} organisations, ${data.analystIds.length} analysts`,
     );
-    console.log(`[${label}] incidents: dataset ${await sizeOf(measured)}; peak RSS ${peakRss()}`);
+    console.log(`[${label}] incidents: dataset ${await sizeOf(measured, ['incident', 'incident_classification', 'incident_indicator', 'organisation', 'user_account'])}; peak RSS ${peakRss()}`);
     await measure(label, measured, data, now, line);
   } finally {
     if (reopen) await measured.close();
@@ -683,27 +604,7 @@ async function seedAndMeasure(label: string, database: DatabaseHandle, line: Lin
  */
 export async function benchIncidentsOnSqlite(line: Line): Promise<void> {
   if (INCIDENTS <= 0) return;
-  // BENCH_INCIDENTS_DIR keeps the database (in that new directory) for EXPLAIN QUERY PLAN afterwards.
-  const keep = process.env.BENCH_INCIDENTS_DIR;
-  const dir = keep ?? mkdtempSync(path.join(os.tmpdir(), 'ribat-bench-incidents-'));
-  try {
-    const database = openDatabase({ databaseUrl: null, sqliteDir: dir });
-    try {
-      await migrateToLatest(database.db);
-      await runSeeds(database, systemClock);
-      // Seeding only: 256 MiB of page cache for the index inserts; the measurements use the default settings.
-      await sql`pragma cache_size = -262144`.execute(database.db);
-      await seedAndMeasure('sqlite', database, line, async () => {
-        await database.close();
-        return openDatabase({ databaseUrl: null, sqliteDir: dir });
-      });
-    } catch (error) {
-      await database.close().catch(() => undefined);
-      throw error;
-    }
-  } finally {
-    if (keep === undefined) rmSync(dir, { recursive: true, force: true });
-  }
+  await onSqliteFile('ribat-bench-incidents-', 'BENCH_INCIDENTS_DIR', (database, reopen) => seedAndMeasure('sqlite', database, line, reopen));
 }
 
 /** The incident benchmarks on a migrated and seeded PostgreSQL database (VACUUM ANALYZE after the seeding). */

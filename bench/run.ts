@@ -14,7 +14,6 @@
  * Run with `npm run bench`; set BENCH_PG=postgres://… to run the database parts on PostgreSQL too.
  */
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { openDatabase, type DatabaseHandle } from '#src/db/database';
 import { migrateToLatest } from '#src/db/migrator';
 import { runSeeds } from '#src/db/seeds/seed';
@@ -29,6 +28,7 @@ import { catalogue } from '#src/web/catalogue';
 import { benchPublicPages, benchSearch, seedBulletins } from './bulletins';
 import { benchCsaf } from './csaf';
 import { benchIncidents, benchIncidentsOnSqlite } from './incidents';
+import { onPostgresSchema } from './support';
 import { benchStatistics } from './statistics';
 
 const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 5000);
@@ -126,13 +126,7 @@ async function main(): Promise<void> {
   if (wants('incidents')) await benchIncidentsOnSqlite(line);
   const pgUrl = process.env.BENCH_PG;
   if (pgUrl && (wants('audit') || wants('bulletins') || wants('incidents'))) {
-    const schema = `bench_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    const database = openDatabase({ databaseUrl: pgUrl, sqliteDir: ':memory:', pgSchema: schema });
-    try {
-      await migrateToLatest(database.db);
+    await onPostgresSchema(pgUrl, 'bench_', async (database) => {
       if (wants('audit')) await benchAudit('postgres', database);
       await runSeeds(database, systemClock);
       if (wants('bulletins')) {
@@ -142,11 +136,7 @@ async function main(): Promise<void> {
         await benchSearch('postgres', database, line);
       }
       if (wants('incidents')) await benchIncidents('postgres', database, line);
-    } finally {
-      await database.close();
-      await admin.query(`drop schema ${schema} cascade`);
-      await admin.end();
-    }
+    });
   }
   if (wants('bulletins') || wants('pages')) await benchPages();
   if (wants('csaf')) await benchCsaf(line);

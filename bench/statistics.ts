@@ -12,11 +12,7 @@
  * stops if a single one differs. Target: under 1 second (printed as information, never asserted). The dataset size and
  * the peak memory are printed with the figures.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { sql, type Insertable } from 'kysely';
 import { v7 } from 'uuid';
 import type { DatabaseHandle, Db } from '#src/db/database';
@@ -25,8 +21,6 @@ import type { BulletinCveTable, BulletinListingTable, BulletinProductTable, Bull
 import type { SubscriptionTable } from '#src/modules/notifications/subscriptions.tables';
 import type { Dashboard, FigureKey, StatsPeriod, StatsScope } from '#src/modules/statistics/statistics.types';
 import type { PeriodStep } from '#src/modules/statistics/statistics.periods';
-import { openDatabase } from '#src/db/database';
-import { migrateToLatest } from '#src/db/migrator';
 import { runSeeds } from '#src/db/seeds/seed';
 import { sectorSeed } from '#src/db/seeds/sectors';
 import { fromDbTime, systemClock } from '#src/core/time';
@@ -39,8 +33,8 @@ import { backlogSteps, localDateOf, monthSteps, previousPeriod, stepsUntil, year
 import { assembleDashboard } from '#src/modules/statistics/use-cases/compute-dashboard';
 import { buildPublicReport } from '#src/modules/statistics/use-cases/public-report';
 import { computeHeadline } from '#src/modules/statistics/use-cases/compute-headline';
+import { dbTime, insertBatches, onPostgresSchema, onSqliteFile, peakRss, rowsPerStatement, seeded, sizeOf, weighted, zipf, type Line } from './support';
 
-type Line = (label: string, ms: number, baselineLabel: string, baselineMs: number, unit: number, unitName: string) => void;
 
 const INCIDENTS = Number(process.env.BENCH_STATS_INCIDENTS ?? 500_000);
 const BULLETINS = Number(process.env.BENCH_STATS_BULLETINS ?? 20_000);
@@ -53,49 +47,6 @@ const CHUNK = 10_000;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-// ---- Deterministic randomness -------------------------------------------------------------------------------
-
-/** mulberry32: a small seeded generator, so that two runs measure the same data. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-/** Picks a key of `weights` with probability proportional to its weight. */
-function weighted<K extends string | number>(random: () => number, weights: readonly (readonly [K, number])[]): K {
-  const total = weights.reduce((sum, [, w]) => sum + w, 0);
-  let r = random() * total;
-  for (const [key, w] of weights) {
-    r -= w;
-    if (r < 0) return key;
-  }
-  return weights[weights.length - 1][0];
-}
-
-/** Cumulative Zipf weights 1/rank^s over `n` ranks, sampled by binary search. */
-function zipf(n: number, s: number): (random: () => number) => number {
-  const cumulative = new Float64Array(n);
-  let total = 0;
-  for (let r = 0; r < n; r++) cumulative[r] = total += 1 / (r + 1) ** s;
-  return (random) => {
-    const x = random() * total;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((cumulative[mid] ?? 0) < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-}
-
 const CLASS_WEIGHTS = [
   ['fraud', 25], ['malicious-code', 15], ['information-gathering', 14], ['intrusion-attempts', 12], ['intrusions', 10], ['availability', 8],
   ['vulnerable', 7], ['information-content-security', 5], ['abusive-content', 2], ['other', 1.5], ['test', 0.5],
@@ -104,17 +55,6 @@ const DISPOSITIONS = [['confirmed', 70], ['false-positive', 12], ['duplicate', 8
 const TLPS = [['clear', 10], ['green', 30], ['amber', 50], ['amber+strict', 7], ['red', 3]] as const;
 
 // ---- Seeding -----------------------------------------------------------------------------------------------------
-
-const dbTime = (ms: number): string => new Date(ms).toISOString();
-
-/** Rows per multi-row INSERT: at most 1,000 and within the bound-parameter limit (SQLite 32,766; PostgreSQL 65,535). */
-function rowsPerStatement(database: DatabaseHandle, columns: number): number {
-  return Math.min(1000, Math.floor((database.dialect === 'sqlite' ? 32_766 : 65_535) / columns));
-}
-
-async function insertBatches<R extends object>(rows: R[], perStatement: number, insert: (part: R[]) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < rows.length; i += perStatement) await insert(rows.slice(i, i + perStatement));
-}
 
 /** What the seeding reports. */
 interface Seeded {
@@ -620,20 +560,6 @@ function report(line: Line, label: string, measured: number[], baselineLabel: st
   console.log(`      p50 ${ms(m.p50)} / p95 ${ms(m.p95)} / max ${ms(m.max)} ms (${m.runs} runs); baseline p50 ${ms(b.p50)} / p95 ${ms(b.p95)} / max ${ms(b.max)} ms (${b.runs} runs)${verdict}`);
 }
 
-async function sizeOf(database: DatabaseHandle): Promise<string> {
-  if (database.dialect === 'sqlite') {
-    await sql`pragma wal_checkpoint(truncate)`.execute(database.db);
-    const file = database.sqliteFile;
-    return file === null ? 'in memory' : `file ${(statSync(file).size / 2 ** 30).toFixed(2)} GiB`;
-  }
-  const tables = ['incident', 'incident_classification', 'incident_deadline', 'bulletin_listing', 'bulletin_cve', 'bulletin_product'];
-  const rows = await sql<{ name: string; bytes: number }>`select t as name, pg_total_relation_size(t::regclass) as bytes from unnest(${tables}::text[]) as t`.execute(database.db);
-  const total = rows.rows.reduce((sum, r) => sum + Number(r.bytes), 0);
-  return `pg_total_relation_size ${(total / 2 ** 30).toFixed(2)} GiB (${rows.rows.map((r) => `${r.name} ${(Number(r.bytes) / 2 ** 20).toFixed(0)} MiB`).join(', ')})`;
-}
-
-const peakRss = (): string => `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
-
 const benchConfig = (): Config => loadConfig({ RIBAT_SECRET: 'bench-secret-bench-secret-bench-secret-0', RIBAT_DATA_DIR: '/tmp/ribat-bench', RIBAT_LOG_LEVEL: 'silent' }, { createSecret: false });
 
 /** Checks the figures against the baseline, then times the dashboard, the public report and the headline. */
@@ -652,7 +578,7 @@ async function measure(label: string, database: DatabaseHandle, config: Config, 
     .executeTakeFirstOrThrow();
   console.log(
     `${tag}: seeded in ${data.seconds.toFixed(1)} s: ${counted.incidents} incidents (${counted.window} reported in ${data.year - 1}–${data.year}, the two years a ${data.year} dashboard reads), ` +
-      `${data.classifications} classifications, ${data.deadlines} deadlines, ${counted.bulletins} bulletins (${data.listings} listing rows); dataset ${await sizeOf(database)}; peak RSS ${peakRss()}`,
+      `${data.classifications} classifications, ${data.deadlines} deadlines, ${counted.bulletins} bulletins (${data.listings} listing rows); dataset ${await sizeOf(database, ['incident', 'incident_classification', 'incident_deadline', 'bulletin_listing', 'bulletin_cve', 'bulletin_product'])}; peak RSS ${peakRss()}`,
   );
 
   // The same numbers both ways, or no benchmark.
@@ -702,41 +628,11 @@ async function seedAndMeasure(label: string, database: DatabaseHandle, line: Lin
  */
 export async function benchStatistics(line: Line): Promise<void> {
   if (INCIDENTS <= 0) return;
-  const keep = process.env.BENCH_STATS_DIR;
-  const dir = keep ?? mkdtempSync(path.join(os.tmpdir(), 'ribat-bench-statistics-'));
-  try {
-    const database = openDatabase({ databaseUrl: null, sqliteDir: dir });
-    try {
-      await migrateToLatest(database.db);
-      await runSeeds(database, systemClock);
-      // Seeding only: 256 MiB of page cache for the index inserts; the measurements use the default settings.
-      await sql`pragma cache_size = -262144`.execute(database.db);
-      await seedAndMeasure('sqlite', database, line, async () => {
-        await database.close();
-        return openDatabase({ databaseUrl: null, sqliteDir: dir });
-      });
-    } catch (error) {
-      await database.close().catch(() => undefined);
-      throw error;
-    }
-  } finally {
-    if (keep === undefined) rmSync(dir, { recursive: true, force: true });
-  }
-
+  await onSqliteFile('ribat-bench-statistics-', 'BENCH_STATS_DIR', (database, reopen) => seedAndMeasure('sqlite', database, line, reopen));
   const pgUrl = process.env.BENCH_PG;
   if (!pgUrl) return;
-  const schema = `bench_stats_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  const database = openDatabase({ databaseUrl: pgUrl, sqliteDir: ':memory:', pgSchema: schema });
-  try {
-    await migrateToLatest(database.db);
+  await onPostgresSchema(pgUrl, 'bench_stats_', async (database) => {
     await runSeeds(database, systemClock);
     await seedAndMeasure('postgres', database, line);
-  } finally {
-    await database.close();
-    await admin.query(`drop schema ${schema} cascade`);
-    await admin.end();
-  }
+  });
 }
