@@ -8,7 +8,7 @@ import type { PreparedChart, StatisticsData } from '#src/web/statistics/statisti
 import { AppError } from '#src/core/errors';
 import { readAuditHeadSeq } from '#src/core/audit';
 import { computeDashboard } from '#src/modules/statistics/use-cases/compute-dashboard';
-import { computeHeadline } from '#src/modules/statistics/use-cases/compute-headline';
+import { headlineOfFigures } from '#src/modules/statistics/use-cases/compute-headline';
 import { buildPublicReport } from '#src/modules/statistics/use-cases/public-report';
 import { dashboardToCsv, dashboardToJson, publicReportToCsv, publicReportToJson } from '#src/modules/statistics/statistics.export';
 import { findFirstStatisticsYear } from '#src/modules/statistics/statistics.repository';
@@ -69,7 +69,7 @@ export function statisticsRoutes(app: App, services: AppServices): void {
     try {
       const dashboard = await staffDashboard(request, query);
       data = { keys: Object.keys(dashboard.current) as StatisticsData['keys'], current: dashboard.current, previous: dashboard.previous, period: dashboard.period, previousPeriod: dashboard.previousPeriod };
-      if (dashboard.period.kind === 'year') headline = await computeHeadline(database, config, request.ctx, { year: dashboard.period.year, scope: 'staff' });
+      headline = headlineOfFigures(dashboard.period, 'staff', dashboard.current);
       charts = await prepareStatisticsCharts(page.i18n, data);
       computedAt = dashboard.computedAt;
       exportQuery = exportQueryString(periodQueryOf(dashboard.period));
@@ -110,11 +110,8 @@ export function statisticsRoutes(app: App, services: AppServices): void {
       const { lang: _lang, ...query } = request.query;
       const dashboard = await staffDashboard(request, query);
       const document = dashboardToJson(dashboard);
-      if (dashboard.period.kind === 'year') {
-        const headline = await computeHeadline(database, config, request.ctx, { year: dashboard.period.year, scope: 'staff' });
-        return { ...document, headline: { figures: headline.figures, sources: headline.sources, sentences: headline.sentences } };
-      }
-      return document;
+      const headline = headlineOfFigures(dashboard.period, 'staff', dashboard.current);
+      return headline === null ? document : { ...document, headline: { figures: headline.figures, sources: headline.sources, sentences: headline.sentences } };
     },
   );
 

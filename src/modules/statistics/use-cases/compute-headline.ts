@@ -2,7 +2,7 @@ import type { Config } from '#src/config/config';
 import type { DatabaseHandle } from '#src/db/database';
 import type { RequestContext } from '#src/core/context';
 import type { Locale } from '#src/core/i18n/i18n';
-import type { Headline, HeadlineFigures, LocalisedLabel, StatsPeriod, StatsScope } from '#src/modules/statistics/statistics.types';
+import type { FigureSet, Headline, HeadlineFigures, LocalisedLabel, StatsPeriod, StatsScope } from '#src/modules/statistics/statistics.types';
 import { AppError } from '#src/core/errors';
 import { can } from '#src/core/access';
 import { createTranslator, intlTagOf, locales } from '#src/core/i18n/i18n';
@@ -46,6 +46,18 @@ export function headlineSentence(locale: Locale, year: number, figures: Headline
 export function headlineOf(year: number, scope: StatsScope, period: StatsPeriod, figures: HeadlineFigures): Headline {
   const sentences = Object.fromEntries(locales.map((locale) => [locale, headlineSentence(locale, year, figures)])) as Record<Locale, string>;
   return { year, scope, period, figures, sources: headlineSources, sentences: sentences satisfies LocalisedLabel };
+}
+
+/**
+ * The headline from figures a dashboard (or a public report) already holds, so that a page showing both counts once:
+ * null unless the period is a calendar year and its three figures are published and not suppressed.
+ */
+export function headlineOfFigures(period: StatsPeriod, scope: StatsScope, current: Partial<FigureSet>): Headline | null {
+  const treated = current['incidents.treated']?.value;
+  const published = current['bulletins.published']?.value;
+  const critical = current['bulletins.critical']?.value;
+  if (period.kind !== 'year' || treated == null || published == null || critical == null) return null;
+  return headlineOf(period.year, scope, period, { treated, published, critical });
 }
 
 /**

@@ -17,7 +17,7 @@ import { AppError } from '#src/core/errors';
 import { figureDefinitions } from '#src/modules/statistics/statistics.definitions';
 import { localDateOf, yearPeriod } from '#src/modules/statistics/statistics.periods';
 import { assembleDashboard, complianceRate } from '#src/modules/statistics/use-cases/compute-dashboard';
-import { headlineOf, headlineSources } from '#src/modules/statistics/use-cases/compute-headline';
+import { headlineOfFigures, headlineSources } from '#src/modules/statistics/use-cases/compute-headline';
 
 /** A count being published: its value, and whether it is suppressed. Cells are shared by the lines they belong to. */
 interface Cell {
@@ -163,13 +163,7 @@ export async function buildPublicReport(database: DatabaseHandle, config: Config
   const keys = [...config.statsPublicFigures];
   const current = publishedFigures(dashboard.current, keys, config.statsMinCount);
   const previous = publishedFigures(dashboard.previous, keys, config.statsMinCount);
-  const treated = current['incidents.treated'];
-  const published = current['bulletins.published'];
-  const critical = current['bulletins.critical'];
-  const headline =
-    treated?.value != null && published?.value != null && critical?.value != null
-      ? headlineOf(year, 'public', period, { treated: treated.value, published: published.value, critical: critical.value })
-      : null;
+  const headline = headlineOfFigures(period, 'public', current);
   return { year, period, previousPeriod: dashboard.previousPeriod, computedAt: dashboard.computedAt, minCount: config.statsMinCount, figureKeys: keys, current, previous, headline };
 }
 
